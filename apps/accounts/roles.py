@@ -1,0 +1,118 @@
+"""The roles of the portal, as Django groups with their permissions.
+
+Each role is a group; sync_roles() creates the groups and sets exactly the
+permissions listed here, idempotently. It runs after every migrate (so test
+databases and fresh installs always have the groups) and from the
+``setup_roles`` command. Permissions of apps that are not installed yet are
+skipped, so later apps only add their codenames here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str
+    description: str
+    is_staff: bool = True
+    permissions: tuple[str, ...] = field(default_factory=tuple)
+
+
+_VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings")
+
+EDITOR = "editor"
+REVIEWER = "reviewer"
+PUBLISHER = "publisher"
+SERVICE_AGENT = "service_agent"
+SERVICE_SUPERVISOR = "service_supervisor"
+SITE_ADMIN = "site_admin"
+ENTERPRISE = "enterprise"
+
+ROLES: dict[str, Role] = {
+    role.code: role
+    for role in (
+        Role(
+            EDITOR,
+            "编辑",
+            _("撰写和修改稿件，提交审核（初审）"),
+            permissions=_VIEW_REFERENCE,
+        ),
+        Role(
+            REVIEWER,
+            "审核",
+            _("复审：核对事实、法律依据和格式"),
+            permissions=_VIEW_REFERENCE,
+        ),
+        Role(
+            PUBLISHER,
+            "签发",
+            _("终审签发，对发布内容负责"),
+            permissions=_VIEW_REFERENCE,
+        ),
+        Role(
+            SERVICE_AGENT,
+            "服务专员",
+            _("受理和办理企业服务诉求"),
+            permissions=_VIEW_REFERENCE,
+        ),
+        Role(
+            SERVICE_SUPERVISOR,
+            "服务主管",
+            _("分派诉求，跟进差评整改"),
+            permissions=_VIEW_REFERENCE,
+        ),
+        Role(
+            SITE_ADMIN,
+            "站点管理员",
+            _("维护网站设置、栏目、产业分类和用户账号"),
+            permissions=(
+                "core.view_sitesettings",
+                "core.change_sitesettings",
+                "core.add_sitesettings",
+                "core.view_industrycluster",
+                "core.add_industrycluster",
+                "core.change_industrycluster",
+                "core.view_auditentry",
+                "core.view_workerheartbeat",
+                "accounts.view_user",
+                "accounts.add_user",
+                "accounts.change_user",
+                "auth.view_group",
+                "django_celery_beat.view_periodictask",
+                "django_celery_beat.change_periodictask",
+                "axes.view_accessattempt",
+                "axes.delete_accessattempt",
+                "axes.view_accesslog",
+            ),
+        ),
+        Role(
+            ENTERPRISE,
+            "企业用户",
+            _("企业账号：提交服务诉求、评价服务、申请更新本企业信息"),
+            is_staff=False,
+        ),
+    )
+}
+
+
+def sync_roles(using: str = "default") -> dict[str, int]:
+    """Create every role's group and give it exactly its listed permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    counts = {}
+    for role in ROLES.values():
+        group, _created = Group.objects.using(using).get_or_create(name=role.group_name)
+        wanted = set()
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".", 1)
+            wanted.update(
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .values_list("pk", flat=True)
+            )
+        group.permissions.set(wanted)
+        counts[role.code] = len(wanted)
+    return counts

@@ -1,0 +1,42 @@
+"""Writes of the core app. Each takes the acting user and records it."""
+
+import socket
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import audit
+from .errors import require
+from .models import SiteSettings, WorkerHeartbeat
+
+
+@transaction.atomic
+def update_site_settings(site: SiteSettings, *, by, changed_fields=()) -> SiteSettings:
+    """Save the site settings (the single row) and drop the cached copy after commit."""
+    require(by.has_perm("core.change_sitesettings"), "您没有修改网站设置的权限。")
+    site.pk = 1
+    site.stamp(by)
+    site.full_clean()
+    site.save()
+    audit(site, "core.update_site_settings", by=by, fields=sorted(changed_fields))
+    transaction.on_commit(SiteSettings.forget_cached)
+    return site
+
+
+def record_heartbeat(hostname: str | None = None) -> WorkerHeartbeat:
+    """Note that a worker is alive. Not a domain write: no audit row."""
+    hostname = hostname or socket.gethostname()
+    beat, _ = WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname[:200], defaults={"seen_at": timezone.now()}
+    )
+    return beat
+
+
+def prune_heartbeats() -> int:
+    """Forget workers not seen for a day (renamed or retired hosts)."""
+    cutoff = timezone.now() - max(
+        settings.PARKPORTAL_HEALTH_WORKER_MAX_AGE, timezone.timedelta(days=1)
+    )
+    deleted, _ = WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import actions
+from .models import AuditEntry, IndustryCluster, SiteSettings, WorkerHeartbeat
+
+
+class StampedAdmin(admin.ModelAdmin):
+    """Records the acting user on every admin save of a TimeStampedModel."""
+
+    readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
+
+    def save_model(self, request, obj, form, change):
+        obj.stamp(request.user)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    fieldsets = (
+        (_("网站"), {"fields": ("site_name", "site_domain", "site_id_code")}),
+        (_("页脚（国办发〔2017〕47号）"), {
+            "fields": ("sponsor", "organizer", "icp_number", "police_number", "conac_url")
+        }),
+        (_("联系方式"), {"fields": ("address", "postcode", "phone", "email")}),
+        (_("记录"), {"fields": ("created_at", "created_by", "updated_at", "updated_by")}),
+    )
+    readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        actions.update_site_settings(obj, by=request.user, changed_fields=form.changed_data)
+
+
+@admin.register(IndustryCluster)
+class IndustryClusterAdmin(StampedAdmin):
+    list_display = ("name", "role", "position")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Append-only: readable and filterable, never changed or deleted."""
+
+    list_display = ("created_at", "actor", "action", "object_repr", "from_state", "to_state")
+    list_filter = ("action", "content_type", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("object_repr", "note", "actor__username", "action")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("hostname", "seen_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

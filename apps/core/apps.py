@@ -1,0 +1,19 @@
+import os
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    verbose_name = _("基础设置")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        # The embedded defaults keep their files under var/: make sure it exists
+        # before SQLite, the file cache or the filesystem broker touch it.
+        os.makedirs(settings.VAR_DIR, exist_ok=True)
+        from parkportal.celery import ensure_broker_folders
+
+        ensure_broker_folders()

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from .models import SiteSettings
+
+SCRIPTS = (("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant"))
+
+
+def elder_mode_on(request) -> bool:
+    return request.COOKIES.get(settings.PARKPORTAL_ELDER_COOKIE) == "1"
+
+
+def portal(request):
+    """What every public page needs: site identity, script links, elder mode."""
+    path = request.get_full_path()
+    language = get_language()
+    alternates = [
+        {
+            "code": code,
+            "hreflang": hreflang,
+            "url": request.build_absolute_uri(translate_url(path, code)),
+            "current": code == language,
+        }
+        for code, hreflang in SCRIPTS
+    ]
+    return {
+        "site": SiteSettings.load(),
+        "elder_mode": elder_mode_on(request),
+        "script_alternates": alternates,
+        "canonical_url": request.build_absolute_uri(path.split("?")[0]),
+        "is_traditional": language == "zh-hant",
+        "html_lang": "zh-Hant" if language == "zh-hant" else "zh-Hans",
+    }

@@ -1,0 +1,39 @@
+from django.utils.translation import get_language
+
+from .scripts import strip_pinyin_annotations, to_traditional
+
+TRADITIONAL = "zh-hant"
+
+
+def is_public_html(request, response) -> bool:
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    match = getattr(request, "resolver_match", None)
+    # The admin is for staff working on the Simplified source: never converted.
+    return not (match and "admin" in match.namespaces)
+
+
+class ScriptConversionMiddleware:
+    """Serve public HTML under /zh-hant/ converted to Traditional Chinese.
+
+    The page is rendered from the same templates in Simplified Chinese and
+    converted server-side as a whole, so titles, meta tags and content agree.
+    Every public page, in either script, is also cleaned of pinyin annotations.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_public_html(request, response):
+            return response
+        charset = response.charset or "utf-8"
+        html = response.content.decode(charset)
+        html = strip_pinyin_annotations(html)
+        if get_language() == TRADITIONAL:
+            html = to_traditional(html)
+        response.content = html.encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response

@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from . import actions
+
+
+@shared_task(name="core.record_heartbeat", bind=True, ignore_result=True)
+def record_heartbeat(self) -> None:
+    # The worker's own node name (celery@host), so each worker has its row.
+    actions.record_heartbeat(self.request.hostname)
+
+
+@shared_task(name="core.prune_heartbeats", ignore_result=True)
+def prune_heartbeats() -> int:
+    return actions.prune_heartbeats()

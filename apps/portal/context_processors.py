@@ -1,0 +1,5 @@
+from .navigation import MAIN_NAVIGATION
+
+
+def navigation(request):
+    return {"main_navigation": MAIN_NAVIGATION}

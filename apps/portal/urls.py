@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("preferences/elder-mode/", views.set_elder_mode, name="elder_mode"),
+    # Columns whose apps have not landed yet answer with a "coming soon" page.
+    path("news/", views.coming_soon, {"key": "news"}, name="news"),
+    path("enterprises/", views.coming_soon, {"key": "enterprises"}, name="enterprises"),
+    path("talent/", views.coming_soon, {"key": "talent"}, name="talent"),
+    path("stations/", views.coming_soon, {"key": "stations"}, name="stations"),
+    path("services/", views.coming_soon, {"key": "services"}, name="services"),
+]

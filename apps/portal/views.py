@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from apps.core.models import IndustryCluster
+
+from .navigation import COLUMNS_BY_KEY, MAIN_NAVIGATION
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "clusters": list(IndustryCluster.objects.ordered()),
+            "columns": MAIN_NAVIGATION,
+        },
+    )
+
+
+@require_safe
+def coming_soon(request, key: str):
+    column = COLUMNS_BY_KEY.get(key)
+    if column is None:
+        raise Http404
+    return render(request, "portal/coming_soon.html", {"column": column})
+
+
+@require_POST
+def set_elder_mode(request):
+    """Turn elder mode (适老化) on or off; remembered in a cookie, works without JS."""
+    turn_on = request.POST.get("on") == "1"
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if turn_on:
+        response.set_cookie(
+            settings.PARKPORTAL_ELDER_COOKIE,
+            "1",
+            max_age=settings.PARKPORTAL_ELDER_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(settings.PARKPORTAL_ELDER_COOKIE, samesite="Lax")
+    return response

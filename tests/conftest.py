@@ -1,0 +1,91 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def missing(reason: str):
+    """Skip locally, fail in CI: CI must never pass by skipping what it needs."""
+    if IN_CI:
+        pytest.fail(f"CI needs this and it is missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Cached rows (site settings) must not outlive the test that wrote them.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+    yield
+
+
+def run_django(code: str, *, env: dict | None = None, settings_module="parkportal.settings.test"):
+    """Run Python code in a fresh process with Django set up; return the CompletedProcess."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    full_env["DJANGO_SETTINGS_MODULE"] = settings_module
+    full_env.update(env or {})
+    for key, value in list(full_env.items()):
+        if value is None:
+            del full_env[key]
+    script = "import django; django.setup()\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    from apps.accounts.roles import ROLES
+    from django.contrib.auth.models import Group
+
+    def make(username="user", *, roles=(), superuser=False, **extra):
+        user = django_user_model.objects.create_user(
+            username=username,
+            password="irrelevant-password-123",
+            is_staff=superuser or any(ROLES[r].is_staff for r in roles),
+            is_superuser=superuser,
+            **extra,
+        )
+        user.groups.set(Group.objects.filter(name__in=[ROLES[r].group_name for r in roles]))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        missing("Debian's chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def axe_source():
+    path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        missing("axe-core is not installed (npm ci)")
+    return path.read_text()
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return (
+        f"parkportal: database={db} cache={settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]} "
+        f"broker={settings.CELERY_BROKER_URL.split('://')[0]} CI={IN_CI}"
+    )
