@@ -11,6 +11,12 @@ def _sync_roles_after_migrate(sender, using="default", apps=None, **kwargs):
 
     if sender is not list(global_apps.get_app_configs())[-1]:
         return
+    # Our receiver may run before auth's own for this last app: make sure every
+    # app's permissions exist first (create_permissions is idempotent).
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=global_apps)
     from .roles import sync_roles
 
     sync_roles(using=using)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
@@ -17,6 +18,7 @@ class StampedAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (_("网站"), {"fields": ("site_name", "site_domain", "site_id_code")}),
         (_("页脚（国办发〔2017〕47号）"), {

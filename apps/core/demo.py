@@ -3,11 +3,13 @@
 from django.db import transaction
 
 from . import actions
-from .models import SiteSettings
+from .models import IndustryCluster, SiteSettings
+from .seed import seed_clusters
 
 
 @transaction.atomic
 def load(*, by) -> None:
+    seed_clusters(IndustryCluster)
     site = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
     if site.created_by_id:  # already set up (possibly edited by an admin): keep it
         return
