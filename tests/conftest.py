@@ -31,7 +31,12 @@ def _fresh_cache():
 
 def run_django(code: str, *, env: dict | None = None, settings_module="parkportal.settings.test"):
     """Run Python code in a fresh process with Django set up; return the CompletedProcess."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # The browser tests allow async-unsafe ORM calls in this process only.
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     full_env["DJANGO_SETTINGS_MODULE"] = settings_module
     full_env.update(env or {})
     for key, value in list(full_env.items()):
