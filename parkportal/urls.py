@@ -17,6 +17,8 @@ urlpatterns = [
 # Every public URL exists twice: /news/ (Simplified, the default) and
 # /zh-hant/news/ (Traditional, converted server-side).
 urlpatterns += i18n_patterns(
+    path("pages/", include("apps.pages.urls")),
+    path("preview/", include("apps.editorial.urls")),
     path("", include("apps.portal.urls")),
     prefix_default_language=False,
 )

@@ -94,3 +94,47 @@ def pytest_report_header(config):
         f"parkportal: database={db} cache={settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]} "
         f"broker={settings.CELERY_BROKER_URL.split('://')[0]} CI={IN_CI}"
     )
+
+
+class BrokerQueue:
+    """The messages on a real broker queue, read back as a worker would read them."""
+
+    def __init__(self, app, name="celery"):
+        self.app = app
+        self.name = name
+
+    def drain(self) -> list[tuple[str, tuple, dict]]:
+        messages = []
+        with self.app.connection_for_read() as conn:
+            queue = conn.SimpleQueue(self.name)
+            try:
+                while True:
+                    try:
+                        message = queue.get(block=True, timeout=0.2)
+                    except queue.Empty:
+                        break
+                    args, kwargs, _embed = message.decode()
+                    messages.append((message.headers["task"], tuple(args), dict(kwargs)))
+                    message.ack()
+            finally:
+                queue.close()
+        return messages
+
+    def run(self, *, only: str | None = None) -> list:
+        """Consume the queued tasks and execute them in this process; return their results."""
+        results = []
+        for task_name, args, kwargs in self.drain():
+            if only and task_name != only:
+                continue
+            results.append(self.app.tasks[task_name].apply(args=args, kwargs=kwargs).get())
+        return results
+
+
+@pytest.fixture
+def broker_queue():
+    from parkportal.celery import app
+
+    queue = BrokerQueue(app)
+    queue.drain()  # start empty
+    yield queue
+    queue.drain()

@@ -21,7 +21,22 @@ class Role:
     permissions: tuple[str, ...] = field(default_factory=tuple)
 
 
-_VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings")
+_VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.view_workdayoverride")
+
+# Content models published through the editorial workflow. Editors write them;
+# reviewers and publishers read them (their decisions are workflow actions).
+_CONTENT_MODELS = ("pages.page",)
+
+
+def _content(*actions: str) -> tuple[str, ...]:
+    return tuple(
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label in _CONTENT_MODELS
+        for action in actions
+    )
+
+
+_EDITORIAL_READ = ("editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote")
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
@@ -38,19 +53,27 @@ ROLES: dict[str, Role] = {
             EDITOR,
             "编辑",
             _("撰写和修改稿件，提交审核（初审）"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _content("add", "change", "view"),
         ),
         Role(
             REVIEWER,
             "审核",
             _("复审：核对事实、法律依据和格式"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _content("view")
+            + ("editorial.approve_retrospectively",),
         ),
         Role(
             PUBLISHER,
             "签发",
             _("终审签发，对发布内容负责"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _content("view") + (
+                "editorial.publish_content",
+                "editorial.urgent_publish",
+                "editorial.approve_retrospectively",
+                "editorial.withdraw_content",
+                "editorial.archive_content",
+                "editorial.break_lock",
+            ),
         ),
         Role(
             SERVICE_AGENT,
@@ -76,6 +99,18 @@ ROLES: dict[str, Role] = {
                 "core.add_industrycluster",
                 "core.change_industrycluster",
                 "core.view_auditentry",
+                "core.view_workdayoverride",
+                "core.add_workdayoverride",
+                "core.change_workdayoverride",
+                "core.delete_workdayoverride",
+                "editorial.view_reviewchain",
+                "editorial.add_reviewchain",
+                "editorial.change_reviewchain",
+                "editorial.view_reviewstep",
+                "editorial.add_reviewstep",
+                "editorial.change_reviewstep",
+                "editorial.delete_reviewstep",
+                "editorial.break_lock",
                 "core.view_workerheartbeat",
                 "accounts.view_user",
                 "accounts.add_user",

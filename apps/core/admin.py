@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
-from .models import AuditEntry, IndustryCluster, SiteSettings, WorkerHeartbeat
+from .models import AuditEntry, IndustryCluster, SiteSettings, WorkdayOverride, WorkerHeartbeat
 
 
 class StampedAdmin(admin.ModelAdmin):
@@ -75,3 +75,10 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(StampedAdmin):
+    list_display = ("day", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"

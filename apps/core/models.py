@@ -211,3 +211,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkdayOverrideQuerySet(models.QuerySet):
+    def as_mapping(self) -> dict:
+        return dict(self.values_list("day", "is_workday"))
+
+
+class WorkdayOverride(TimeStampedModel):
+    """A day that differs from the calendar package: next year's holidays and
+    make-up working days (调休), entered when the State Council publishes them."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("是否工作日"), help_text=_("勾选表示调休上班的周末；不勾选表示放假的工作日")
+    )
+    name = models.CharField(_("说明"), max_length=50, help_text=_("例如：2027年春节"))
+
+    objects = WorkdayOverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     # win over the library defaults.
     "apps.core",
     "apps.accounts",
+    "apps.editorial",
+    "apps.pages",
     "apps.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_celery_beat",
+    "django_prose_editor",
     "axes",
 ]
 
@@ -213,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
         "options": {"expires": 25},
     },
+    # Scheduled publishing: never early, never twice (see apps.editorial.actions.publish_due).
+    "editorial.publish_due": {
+        "task": "editorial.publish_due",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
@@ -243,3 +252,18 @@ PARKPORTAL_ELDER_COOKIE = "parkportal_elder"
 PARKPORTAL_ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
 # A public column not updated for this many days is flagged in the admin.
 PARKPORTAL_COLUMN_STALE_DAYS = 14
+
+# Editorial workflow (apps.editorial).
+# Superusers obey the two-person rule unless this is True.
+PARKPORTAL_EDITORIAL_SUPERUSER_EXEMPT = False
+# After "changes requested", resubmission resumes at the step that asked for
+# changes; True restarts the chain from its first step.
+PARKPORTAL_EDITORIAL_RESTART_FROM_FIRST_STEP = False
+# A scheduled publish must be at least this far in the future.
+PARKPORTAL_EDITORIAL_MIN_SCHEDULE_LEAD = timedelta(minutes=5)
+# An advisory edit lock lapses after this long.
+PARKPORTAL_EDITORIAL_LOCK_TIMEOUT = timedelta(minutes=30)
+# Default lifetime of a share-for-preview link.
+PARKPORTAL_EDITORIAL_PREVIEW_LINK_DAYS = 7
+# Base URL used in e-mails (no trailing slash).
+PARKPORTAL_ADMIN_BASE_URL = env.ADMIN_BASE_URL

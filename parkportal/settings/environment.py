@@ -53,6 +53,7 @@ S3_ENDPOINT_URL = _str("PARKPORTAL_S3_ENDPOINT_URL")
 SECURE_HSTS_SECONDS = int(_str("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
 OPENCC_CONFIG = _str("PARKPORTAL_OPENCC_CONFIG", "s2t")
+ADMIN_BASE_URL = _str("PARKPORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Running inside CI: missing services are failures, never skips.
 CI = _bool("CI", False)
