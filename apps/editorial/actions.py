@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
@@ -572,9 +573,10 @@ def _validate_redirect(current, redirect_url: str) -> str:
         raise ValidationError(_("跳转地址须为以 / 开头的站内路径或 http(s) 网址。"))
     if parts.scheme:
         return url
-    own = current.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        own = current.get_absolute_url()
     seen = {own}
-    target = url
+    target = _neutral_path(url)
     # Follow the chain of unpublished items that redirect elsewhere on the site.
     for _step in range(20):
         if target in seen:
@@ -583,15 +585,23 @@ def _validate_redirect(current, redirect_url: str) -> str:
         nxt = _redirect_of_path(target)
         if not nxt or urlsplit(nxt).scheme:
             return url
-        target = nxt
+        target = _neutral_path(nxt)
     raise ValidationError(_("跳转链过长。"))
 
 
+def _neutral_path(path: str) -> str:
+    """The Simplified-Chinese path: /zh-hant/pages/a/ and /pages/a/ are one page."""
+    prefix = "/zh-hant/"
+    path = path.split("?")[0].split("#")[0]
+    return "/" + path[len(prefix):] if path.startswith(prefix) else path
+
+
 def _redirect_of_path(path: str) -> str:
-    for model in editorial_models():
-        for item in model._base_manager.filter(visibility=Visibility.GONE).exclude(redirect_url=""):
-            if item.get_absolute_url() == path:
-                return item.redirect_url
+    with translation.override(settings.LANGUAGE_CODE):
+        for model in editorial_models():
+            for item in model._base_manager.filter(visibility=Visibility.GONE).exclude(redirect_url=""):
+                if item.get_absolute_url() == path:
+                    return item.redirect_url
     return ""
 
 

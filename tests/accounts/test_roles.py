@@ -41,10 +41,10 @@ def test_enterprise_users_are_not_staff(make_user):
 def test_sync_roles_is_idempotent_and_repairs_drift(db):
     group = Group.objects.get(name=ROLES["editor"].group_name)
     group.permissions.clear()
-    Group.objects.filter(name=ROLES["reviewer"].group_name).delete()
+    Group.objects.filter(name=ROLES["service_agent"].group_name).delete()
     sync_roles()
     sync_roles()
-    assert Group.objects.filter(name=ROLES["reviewer"].group_name).count() == 1
+    assert Group.objects.filter(name=ROLES["service_agent"].group_name).count() == 1
     assert perms_of(ROLES["editor"].group_name) == set(ROLES["editor"].permissions)
 
 

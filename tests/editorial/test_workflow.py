@@ -439,3 +439,14 @@ def test_one_open_round_per_item_is_a_database_constraint(pages, people):
             content_type=round_.content_type, object_id=round_.object_id, item_repr="x",
             revision=round_.revision, sensitivity="normal", steps=[], submitted_by=people.editor,
         )
+
+
+def test_redirect_loop_is_caught_whichever_script_is_active(pages, people):
+    from django.utils import translation
+
+    a = pages.published(slug="loop-a")
+    b = pages.published(slug="loop-b")
+    with translation.override("zh-hant"):
+        actions.unpublish(a, by=people.publisher, redirect_url="/zh-hant/pages/loop-b/")
+        with pytest.raises(ValidationError, match="循环"):
+            actions.unpublish(b, by=people.publisher, redirect_url="/pages/loop-a/")
