@@ -233,3 +233,35 @@ def save_jpeg_with_metadata(
         params["comment"] = comment
     im.save(out, "JPEG", **params)
     return out.getvalue()
+
+
+def encode(im: Image.Image, fmt: str, **params) -> bytes:
+    out = io.BytesIO()
+    im.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A real, valid 1-bit PNG of the given dimensions that is tiny on disk.
+
+    Written chunk by chunk with zlib streaming so that the pixels never exist
+    in memory (Pillow itself would need width*height bytes to create it).
+    """
+    import zlib
+
+    def chunk(ctype: bytes, payload: bytes) -> bytes:
+        crc = zlib.crc32(ctype + payload) & 0xFFFFFFFF
+        return struct.pack(">I", len(payload)) + ctype + payload + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte + packed bits
+    comp = zlib.compressobj(9)
+    parts = []
+    block = row * 256
+    full, rest = divmod(height, 256)
+    for _ in range(full):
+        parts.append(comp.compress(block))
+    parts.append(comp.compress(row * rest))
+    parts.append(comp.flush())
+    idat = b"".join(parts)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
