@@ -1,13 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from apps.core.views import healthz
 
-admin.site.site_header = _("高新区门户网站管理后台")
-admin.site.site_title = _("门户管理")
-admin.site.index_title = _("我的工作台")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

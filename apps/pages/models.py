@@ -49,6 +49,18 @@ class Page(EditorialModel):
     def get_absolute_url(self) -> str:
         return reverse("pages:detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def editorial_columns(cls):
+        """Each column type in use, with the last public update of its pages (one query)."""
+        from django.db.models import Max
+
+        labels = dict(ColumnType.choices)
+        rows = (
+            cls.objects.published().values("column_type")
+            .annotate(last=Max("public_updated_at")).order_by("column_type")
+        )
+        return [(str(labels.get(r["column_type"], r["column_type"])), r["last"]) for r in rows]
+
 
 class PageLink(models.Model):
     """An ordered related link (相关链接) of a page; part of every revision."""

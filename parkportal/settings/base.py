@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "apps.editorial",
     "apps.pages",
     "apps.portal",
-    "django.contrib.admin",
+    "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -252,6 +252,8 @@ PARKPORTAL_ELDER_COOKIE = "parkportal_elder"
 PARKPORTAL_ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
 # A public column not updated for this many days is flagged in the admin.
 PARKPORTAL_COLUMN_STALE_DAYS = 14
+# ... and warned about from this many days on, before it goes stale.
+PARKPORTAL_COLUMN_WARN_DAYS = 10
 
 # Editorial workflow (apps.editorial).
 # Superusers obey the two-person rule unless this is True.

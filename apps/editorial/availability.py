@@ -1,0 +1,64 @@
+"""Which workflow buttons to show a user: the actions' own permission and state
+checks, evaluated without acting. tests/editorial/test_availability.py runs
+every action for every state and role and checks this agrees with the outcome."""
+
+from .models import RoundStatus, Status, TaskStatus, Visibility
+from . import rules
+
+
+def available_actions(item, user, *, round_=None, task=None) -> set[str]:
+    """Codes of the actions this user may take on this item now."""
+    from .actions import _last_round
+
+    found = set()
+    if not user.is_active:
+        return found
+    last = round_ if round_ is not None else _last_round(item)
+    editable = item.status in {
+        Status.DRAFT, Status.CHANGES_REQUESTED, Status.APPROVED, Status.PUBLISHED,
+        Status.WITHDRAWN, Status.UNPUBLISHED,
+    }
+    can_edit = rules.can_edit(user, item)
+    if can_edit and item.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and item.latest_revision_id:
+        found.add("submit")
+    if item.status == Status.IN_REVIEW and last is not None and last.status == RoundStatus.IN_PROGRESS:
+        task = task or last.tasks.filter(status=TaskStatus.OPEN).select_related("group").first()
+        if task and rules.can_act_on_task(user, task) and rules.passes_two_person_rule(user, last):
+            found |= {"approve", "request_changes"}
+    publisher_ok = user.has_perm(rules.PUBLISH) and (last is None or rules.passes_two_person_rule(user, last))
+    if item.status == Status.APPROVED and last is not None and last.status == RoundStatus.APPROVED and publisher_ok:
+        found |= {"publish", "schedule"}
+    if item.status == Status.SCHEDULED and user.has_perm(rules.PUBLISH):
+        found.add("unschedule")
+    if (
+        user.has_perm(rules.URGENT_PUBLISH)
+        and item.status in (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED)
+        and item.latest_revision_id
+    ):
+        from .actions import _authors_of_version
+
+        if rules.exempt_from_two_person_rule(user) or user.pk not in _authors_of_version(item):
+            found.add("urgent_publish")
+    if item.awaiting_retrospective_review and user.has_perm(rules.APPROVE_RETROSPECTIVELY):
+        urgent = last if last is not None and last.status == RoundStatus.URGENT else None
+        if urgent and (rules.exempt_from_two_person_rule(user) or (user.pk != urgent.urgent_by_id and user.pk not in urgent.authors)):
+            found.add("approve_retrospectively")
+    if user.has_perm(rules.WITHDRAW):
+        if item.visibility == Visibility.LIVE:
+            found.add("withdraw")
+        if item.visibility in (Visibility.LIVE, Visibility.WITHDRAWN):
+            found.add("unpublish")
+    if (
+        user.has_perm(rules.ARCHIVE)
+        and item.visibility in (Visibility.NONE, Visibility.GONE)
+        and item.status not in (Status.IN_REVIEW, Status.SCHEDULED, Status.ARCHIVED)
+    ):
+        found.add("archive")
+    locked_by_other = item.lock_is_active() and item.locked_by_id != user.pk
+    if can_edit and not locked_by_other:
+        found.add("lock")
+        if editable:
+            found.add("edit")  # not an action: the change form's save button
+    if item.locked_by_id and (item.locked_by_id == user.pk or user.has_perm(rules.BREAK_LOCK)):
+        found.add("unlock")
+    return found
