@@ -62,7 +62,9 @@ EDITABLE = {
 
 def lock_for_update(item: EditorialModel) -> EditorialModel:
     """Re-read the item under a row lock: state decisions use this copy only."""
-    return type(item)._base_manager.select_for_update().select_related("latest_revision").get(pk=item.pk)
+    # of=("self",): lock the item row only (PostgreSQL refuses FOR UPDATE across the
+    # nullable side of the outer join that select_related makes).
+    return type(item)._base_manager.select_for_update(of=("self",)).select_related("latest_revision").get(pk=item.pk)
 
 
 def _update(item, **fields) -> None:

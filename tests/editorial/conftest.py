@@ -9,6 +9,15 @@ from apps.pages.models import Page
 
 @pytest.fixture
 def people(make_user):
+    # Transactional tests flush what the data migrations seeded: put the
+    # default review chains back (idempotent).
+    from django.contrib.auth.models import Group
+
+    from apps.editorial.chains import seed_default_chains
+    from apps.editorial.models import ReviewChain, ReviewStep
+
+    seed_default_chains(ReviewChain, ReviewStep, Group)
+
     class People:
         editor = make_user("editor", roles=["editor"], email="editor@example.gov.cn")
         editor2 = make_user("editor2", roles=["editor"], email="editor2@example.gov.cn")
