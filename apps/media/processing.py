@@ -32,6 +32,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, Union
 
@@ -1053,11 +1054,16 @@ def render_renditions(
     enc = config.encoder
 
     def submit(kind: str, size: int, im: Image.Image) -> None:
-        for fmt in formats:
+        # Biggest encodes first.  One that is over the memory budget runs
+        # alone, and this thread waits for it instead of allocating the next
+        # intermediates meanwhile: its peak is then only its own.
+        costs = {fmt: _encode_cost(fmt, im, enc) for fmt in formats}
+        for fmt in sorted(formats, key=costs.__getitem__, reverse=True):
             spec = RenditionSpec(kind, size, fmt)
-            cost = _encode_cost(fmt, im, enc)
-            future = executor.submit(gate.run, cost, _encode, im, fmt, enc, config.background)
+            future = executor.submit(gate.run, costs[fmt], _encode, im, fmt, enc, config.background)
             jobs.append((spec, im.width, im.height, future))
+            if costs[fmt] > gate.budget:
+                futures_wait([future])
 
     try:
         if crops_from_base or base.size == stored(levels[0]):

@@ -204,13 +204,16 @@ def photo_like(size=(6000, 4000), seed: int = 1234) -> Image.Image:
             draw.rectangle((x, y, x + rw, y + rh), outline=colour, width=rnd.randrange(1, 6))
         else:
             draw.line((x, y, x + rw, y + rh), fill=colour, width=rnd.randrange(1, 4))
-    # High-frequency noise, tiled from a smaller noise field to save time.
-    tile = Image.merge("RGB", [Image.effect_noise((1024, 1024), sigma) for sigma in (40, 32, 48)])
+    # High-frequency noise (sensor-like), tiled from a smaller field to save
+    # time.  Seeded, unlike Image.effect_noise, so every run sees the same image.
+    tile = Image.merge(
+        "RGB", [Image.frombytes("L", (1024, 1024), rnd.randbytes(1024 * 1024)) for _ in range(3)]
+    )
     noise = Image.new("RGB", size)
     for ty in range(0, h, 1024):
         for tx in range(0, w, 1024):
             noise.paste(tile, (tx, ty))
-    return Image.blend(im, noise, 0.2)
+    return Image.blend(im, noise, 0.11)
 
 
 def save_jpeg_with_metadata(

@@ -428,6 +428,19 @@ def test_all_orientations_match_exif_transpose(orientation):
         assert all(abs(a - b) < 40 for a, b in zip(out.getpixel(xy), small.getpixel(xy))), orientation
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_orientation_from_exif_in_png_and_webp(fmt):
+    data = I.encode(I.quadrant_image((600, 400)), fmt, exif=I.make_exif(8).tobytes())
+    assert probe_image(io.BytesIO(data)).width == 400
+    r = render_renditions(io.BytesIO(data), config=RenditionConfig(widths=(320,), crop_sizes=(), formats=("jpeg",)))
+    im = Image.open(io.BytesIO(r[0].data))
+    assert im.size == (320, 480)
+    # Orientation 8 = rotate 90° counter-clockwise: green (stored top-right) ends up top-left.
+    green = im.getpixel((80, 120))
+    assert green[1] > 200 and green[0] < 60, green
+    assert_no_metadata(r[0].data, "jpeg")
+
+
 def test_icc_profile_converted_to_srgb():
     flat = Image.new("RGB", (800, 600), (200, 50, 50))
     data = I.save_jpeg_with_metadata(flat, orientation=None, icc_profile=I.adobe_rgb_profile(), quality=95)
