@@ -63,7 +63,23 @@ Cleaned values (the ``existing`` mapping must use the same types)
     headcount: ``str``; credit_code: normalised ``str``; cluster: the id
     from ``clusters``; qualifications: ``tuple`` of ids; founded_on:
     ``datetime.date``; registered_capital: ``Decimal`` in 万元 (at most six
-    decimals, i.e. to the fen).
+    decimals, i.e. to the fen).  ``existing`` entries need not contain the
+    credit code itself; it is never reported as a change.
+
+Row numbers and errors
+    ``RowResult.row`` is the row number shown by Excel/WPS (the header row
+    is :attr:`Table.header_row`, usually 1; blank rows are skipped but
+    counted).  Every :class:`RowError` message reads "第12行，统一社会信用代码：
+    校验码错误：第18位应为“L”…", the credit-code part being the core
+    validator's own message.  In a file, every repeat of a credit code after
+    its first row is invalid and names that first row.
+
+Performance (bench/import/parse_only.py: 20,000 rows)
+    The header map and parsers are built once; cells of repetitive columns
+    (cluster, qualifications, date, capital, headcount) are parsed once per
+    distinct raw value; canonical credit codes take a checked fast path;
+    common capital and website shapes skip the general parsers; the cyclic
+    GC is paused while the row objects are built.
 """
 
 from __future__ import annotations

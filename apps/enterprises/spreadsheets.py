@@ -156,7 +156,7 @@ _AUTO = {"", "auto", "detect", "自动", "自动检测"}
 # GB2312 files rarely are: WPS and Excel label GBK files "GB2312", and GBK
 # characters such as 镕 or 堃 are outside GB2312.  GB18030 is a superset of
 # both, so the explicit choices GB2312/GBK/CP936 all decode as GB18030.
-_GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030", "euc_cn", "hz"}
+_GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030"}
 
 
 def read_table(
@@ -371,7 +371,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
         ):
             name = "utf-16"
         try:
-            return data.decode(name), name
+            return data.decode(name, errors=_CP936_EURO if name == "gb18030" else "strict"), name
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             raise SpreadsheetError(

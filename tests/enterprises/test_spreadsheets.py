@@ -427,3 +427,10 @@ def test_an_xlsx_number_beyond_float_precision_is_shown_as_excel_shows_it():
     # An all-digit 18-character code typed into a number cell: Excel keeps 15 digits.
     table = read_table(xlsx_bytes([["统一社会信用代码"], [911100006000373418.0]]))
     assert table.rows == [["9.11100006000373E+17"]]
+
+
+def test_a_chosen_gbk_encoding_also_accepts_the_euro_byte_but_nothing_else_invalid():
+    data = "企业名称\r\n新疆镕信".encode("gbk") + b"\x80\r\n"
+    assert read_table(data, encoding="gbk").rows == [["新疆镕信€"]]
+    error = refused("企业名称\r\n".encode("gbk") + b"\xff\xff\r\n", "decode_error", encoding="gbk")
+    assert "第2行" in error.message
