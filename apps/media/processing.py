@@ -756,13 +756,14 @@ def _scale_to_8bit(im: Image.Image) -> Image.Image:
     samples unless its maximum shows 8-bit data; "F" is assumed 0..1 when its
     maximum is <= 1, else 0..255.
     """
-    if im.mode != "I" and im.mode != "F":
+    sixteen_bit = im.mode.startswith("I;16")
+    if im.mode not in ("I", "F"):
         im = im.convert("I")
     low, high = im.getextrema()
     if im.mode == "F":
         scale = 255.0 if high <= 1.0 else 1.0
     else:
-        scale = 1 / 257 if high > 255 else 1.0
+        scale = 1 / 257 if sixteen_bit or high > 255 else 1.0
     if scale != 1.0:
         im = im.point(lambda v: v * scale)
     return im.convert("L")
@@ -842,7 +843,12 @@ def _square_crop(im: Image.Image, side: int, focal: tuple[float, float]) -> Imag
 
 
 def _encode(im: Image.Image, fmt: str, enc: EncoderSettings, background) -> bytes:
-    """Encode one rendition; no metadata of any kind is written."""
+    """Encode one rendition; no metadata of any kind is written.
+
+    ``im`` may be shared with other encoder threads and is not modified.
+    The metadata parameters are passed explicitly empty because Pillow falls
+    back to ``im.info`` for some of them (JPEG comment, AVIF ICC profile).
+    """
     buf = io.BytesIO()
     if fmt == "jpeg":
         if im.mode == "RGBA":
@@ -851,7 +857,6 @@ def _encode(im: Image.Image, fmt: str, enc: EncoderSettings, background) -> byte
             im = flat
         elif im.mode not in ("RGB", "L"):
             im = im.convert("RGB")
-        im.info = {}
         im.save(
             buf,
             "JPEG",
@@ -859,18 +864,24 @@ def _encode(im: Image.Image, fmt: str, enc: EncoderSettings, background) -> byte
             progressive=enc.jpeg_progressive,
             optimize=enc.jpeg_optimize,
             subsampling=enc.jpeg_subsampling,
+            comment=b"",
+            exif=b"",
+            icc_profile=None,
         )
     else:
         if im.mode not in ("RGB", "RGBA"):
             im = im.convert("RGB")  # also avoids 4:0:0 AVIF, badly supported in browsers
-        im.info = {}
         if fmt == "webp":
-            im.save(buf, "WEBP", quality=enc.webp_quality, method=enc.webp_method)
+            im.save(
+                buf, "WEBP", quality=enc.webp_quality, method=enc.webp_method, exif=b"", icc_profile=None
+            )
         else:
             params: dict[str, Any] = {
                 "quality": enc.avif_quality,
                 "speed": enc.avif_speed,
                 "subsampling": enc.avif_subsampling,
+                "exif": b"",
+                "icc_profile": None,
             }
             if enc.avif_threads:
                 params["max_threads"] = enc.avif_threads

@@ -127,7 +127,7 @@ GPS_LATITUDE = (IFDRational(39, 1), IFDRational(54, 1), IFDRational(2712, 100))
 GPS_LONGITUDE = (IFDRational(116, 1), IFDRational(23, 1), IFDRational(3001, 100))
 
 
-def make_exif(orientation: int | None = None, gps: bool = True, **extra) -> Image.Exif:
+def make_exif(orientation: int | None = None, gps: bool = True) -> Image.Exif:
     """EXIF with camera-ish tags, an optional orientation and a GPS IFD."""
     exif = Image.Exif()
     exif[0x010F] = "TestCam"  # Make
@@ -142,8 +142,6 @@ def make_exif(orientation: int | None = None, gps: bool = True, **extra) -> Imag
         gps_ifd[2] = GPS_LATITUDE
         gps_ifd[3] = "E"
         gps_ifd[4] = GPS_LONGITUDE
-    for key, value in extra.items():
-        exif[int(key)] = value
     return exif
 
 

@@ -129,8 +129,7 @@ def test_probe_restores_file_position_and_accepts_paths(tmp_path):
 )
 def test_probe_accepts_supported_formats(fmt, params, expected):
     if fmt == "HEIF":
-        pytest.importorskip("pillow_heif")
-        assert P.heif_supported()
+        assert P.heif_supported()  # pillow-heif is a requirement, not optional here
     data = I.encode(I.quadrant_image((120, 80)), fmt, **params)
     result = probe_image(io.BytesIO(data))
     assert result.format == expected
@@ -546,6 +545,13 @@ def test_sixteen_bit_greyscale_is_scaled_not_clipped():
         assert im.getpixel((im.width - 3, 5)) > 235
 
 
+def test_dark_sixteen_bit_image_stays_dark():
+    # All samples <= 255 of 65535: near black, not mistaken for 8-bit data.
+    data = I.encode(Image.frombytes("I;16", (400, 10), struct.pack("<H", 255) * 4000), "PNG")
+    r = render_renditions(io.BytesIO(data), config=RenditionConfig(widths=(320,), crop_sizes=(), formats=("jpeg",)))
+    assert Image.open(io.BytesIO(r[0].data)).convert("L").getpixel((100, 5)) <= 3
+
+
 def test_palette_with_transparency_keeps_alpha_except_in_jpeg():
     im = Image.new("P", (600, 400), 0)
     im.putpalette([0, 0, 0, 255, 0, 0] + [0] * (254 * 3))
@@ -590,7 +596,7 @@ def test_animated_webp_is_reported():
 
 
 def test_heic_input():
-    pytest.importorskip("pillow_heif")
+    assert P.heif_supported()
     data = I.encode(I.quadrant_image((700, 500)), "HEIF", quality=90)
     r = render_renditions(io.BytesIO(data), config=RenditionConfig(formats=("jpeg",)))
     assert r.source_format == "heif"
