@@ -466,7 +466,7 @@ def main() -> int:
     ok = jw_ratio <= TARGET_RATIO and peak <= TARGET_RSS_MB and not problems
     print()
     load_after = os.getloadavg()
-    print(f"BENCH line: scenario A, jpeg+webp (targets apply to it); own peak RSS with AVIF: "
+    print(f"summary: the BENCH line is scenario A, jpeg+webp (the targets apply to it); own peak RSS with AVIF: "
           f"A {rss[('A', 'own', 'all')]['hwm']:.0f} MB, B {rss[('B', 'own', 'all')]['hwm']:.0f} MB; "
           f"total bench time {time.perf_counter() - began:.0f} s; 1-min load average "
           f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (other processes skew timings)")
