@@ -25,7 +25,7 @@ _VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.
 
 # Content models published through the editorial workflow. Editors write them;
 # reviewers and publishers read them (their decisions are workflow actions).
-_CONTENT_MODELS = ("pages.page",)
+_CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform")
 
 
 def _content(*actions: str) -> tuple[str, ...]:

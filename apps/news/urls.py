@@ -1,0 +1,7 @@
+from django.urls import path  # noqa: F401
+
+app_name = "news"
+
+# The public views arrive with the app's issue; until "news:index" exists the
+# main navigation points at the portal's "coming soon" page.
+urlpatterns = []
