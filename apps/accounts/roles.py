@@ -36,7 +36,12 @@ def _content(*actions: str) -> tuple[str, ...]:
     )
 
 
-_EDITORIAL_READ = ("editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote")
+_EDITORIAL_READ = (
+    "editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote",
+    "editorial.view_reviewbatch",
+)
+# Editors assemble review batches (e.g. from an import); the batch is reviewed like any item.
+_BATCH_WRITE = ("editorial.add_reviewbatch", "editorial.change_reviewbatch")
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
@@ -53,7 +58,7 @@ ROLES: dict[str, Role] = {
             EDITOR,
             "编辑",
             _("撰写和修改稿件，提交审核（初审）"),
-            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _content("add", "change", "view"),
+            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _BATCH_WRITE + _content("add", "change", "view"),
         ),
         Role(
             REVIEWER,

@@ -107,6 +107,9 @@ def _check_editable(current, by, base_revision_id):
             _("%(user)s 正在编辑该内容（%(time)s 起），请稍后再试或请其解除锁定。")
             % {"user": current.locked_by, "time": timezone.localtime(current.locked_at).strftime("%H:%M")}
         )
+    from .batches import refuse_if_batched
+
+    refuse_if_batched(current)
     if base_revision_id is not None and current.latest_revision_id != base_revision_id:
         raise StaleEdit(
             _("该内容在您打开后已被他人修改并保存。为避免覆盖他人的修改，本次保存未生效，请查看差异后重新编辑。"),
@@ -242,6 +245,9 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
         _("只有草稿或退回修改的内容可以提交审核（当前：%(status)s）。") % {"status": current.get_status_display()},
     )
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
+    from .batches import refuse_if_batched
+
+    refuse_if_batched(current)
     problems = current.submission_problems()
     if problems:
         raise InvalidTransition(_("暂不能提交审核：") + "；".join(problems))
@@ -373,6 +379,10 @@ def _go_live(current, *, by, revision, major, change_note, now=None) -> str:
     _update(current, **fields)
     if major:
         ChangeNote.objects.create(**_ref(current), revision=revision, note=change_note, published_at=now, created_by=by)
+    # A content type whose publication publishes others (a review batch).
+    hook = getattr(current, "on_published", None)
+    if hook is not None:
+        hook(by=by, now=now)
     return was
 
 

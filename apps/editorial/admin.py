@@ -33,7 +33,7 @@ from . import actions
 from .availability import available_actions
 from .diff import compare
 from .models import (
-    EmailOptOut, PreviewLink, ReviewChain, ReviewComment, ReviewRound, ReviewStep, Revision,
+    EmailOptOut, PreviewLink, ReviewBatch, ReviewChain, ReviewComment, ReviewRound, ReviewStep, Revision,
     Status, Visibility,
 )
 from .public import render_revision
@@ -492,3 +492,34 @@ class EmailOptOutAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.user = request.user if not change else obj.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewBatch)
+class ReviewBatchAdmin(EditorialAdminMixin, admin.ModelAdmin):
+    """Batches are made by imports; here they are reviewed and published as one unit."""
+
+    list_display = ("title", "member_type", "entry_count")
+    readonly_fields = ("title", "description", "member_type", "summary_view", "preview_table")
+    fieldsets = ((None, {"fields": ("title", "description", "member_type", "summary_view", "preview_table")}),)
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_entries=Count("entries"))
+
+    @admin.display(description=gettext_lazy("条目数"))
+    def entry_count(self, obj):
+        return getattr(obj, "_entries", None) or obj.entries.count()
+
+    @admin.display(description=gettext_lazy("统计"))
+    def summary_view(self, obj):
+        return "；".join(f"{k}：{v}" for k, v in (obj.summary or {}).items()) or "—"
+
+    @admin.display(description=gettext_lazy("变更预览"))
+    def preview_table(self, obj):
+        from django.template.loader import render_to_string
+
+        return render_to_string("editorial/batch_table.html", {"batch": obj})

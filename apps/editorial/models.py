@@ -148,6 +148,12 @@ class EditorialModel(TimeStampedModel):
         """Reasons this item cannot be submitted for review (user-facing, Chinese)."""
         return []
 
+    def can_be_edited_by(self, user) -> bool | None:
+        """True lets this user save drafts of and submit this item without the
+        model's change permission (e.g. an enterprise user and their own entry);
+        None defers to the permission."""
+        return None
+
 
 class ObjectRef(models.Model):
     """A pointer to any content item: content type + primary key (as text)."""
@@ -493,3 +499,54 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()}"
+
+
+class ReviewBatch(EditorialModel):
+    """Many drafts reviewed as one unit (e.g. a spreadsheet import).
+
+    It is an editorial item itself: one review chain, one approval, and
+    publishing it publishes every member revision (``on_published``). Its
+    content is the reviewer's diff: ``preview_rows``.
+    """
+
+    title = models.CharField(_("批次名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    member_type = models.ForeignKey(
+        ContentType, verbose_name=_("内容类型"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    summary = models.JSONField(_("统计"), default=dict, blank=True)
+    preview_rows = models.JSONField(_("变更预览"), default=list, blank=True)
+
+    public_renderer = "apps.editorial.views.render_batch"
+
+    class Meta:
+        verbose_name = _("批量审核")
+        verbose_name_plural = _("批量审核")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:editorial_reviewbatch_change", args=[self.pk])
+
+    def on_published(self, *, by, now) -> None:
+        from .batches import publish_members
+
+        publish_members(self, by=by, now=now)
+
+
+class BatchEntry(ObjectRef):
+    batch = models.ForeignKey(ReviewBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="entries")
+    revision = models.ForeignKey(Revision, verbose_name=_("版本"), on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批次成员")
+        verbose_name_plural = _("批次成员")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "content_type", "object_id"], name="editorial_batch_entry_unique"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="editorial_batch_item_idx")]

@@ -21,8 +21,16 @@ def perm_name(model, action: str) -> str:
 
 
 def can_edit(user, item_or_model) -> bool:
+    """The model's change permission, or the item's own say (``can_be_edited_by``):
+    an enterprise user may propose edits to their own enterprise only."""
+    if not user.is_active:
+        return False
+    if not isinstance(item_or_model, type):
+        own_say = getattr(item_or_model, "can_be_edited_by", None)
+        if own_say is not None and own_say(user) is True:
+            return True
     model = item_or_model if isinstance(item_or_model, type) else type(item_or_model)
-    return user.is_active and user.has_perm(perm_name(model, "change"))
+    return user.has_perm(perm_name(model, "change"))
 
 
 def can_add(user, model) -> bool:

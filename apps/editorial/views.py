@@ -20,3 +20,8 @@ def shared_preview(request, token: str):
         return render(request, "editorial/preview_invalid.html", {"message": exc.message}, status=410)
     item = link.get_item()
     return render_revision(request, item, link.revision)
+
+
+def render_batch(request, batch, *, preview: bool = False):
+    """A review batch shown as the reviewer's diff (staff preview and share links)."""
+    return render(request, "editorial/batch_preview.html", {"batch": batch, "preview": preview})
