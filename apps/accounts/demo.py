@@ -31,6 +31,7 @@ DEMO_USERS = (
     ("editor2", "马编辑", "高新区党政办公室宣传科", (EDITOR,), False),
     ("reviewer", "王审核", "高新区党政办公室", (REVIEWER,), False),
     ("publisher", "张签发", "高新区管委会", (PUBLISHER,), False),
+    ("publisher2", "赵签发", "高新区管委会", (PUBLISHER,), False),
     ("agent", "阿依古丽", "政务服务中心", (SERVICE_AGENT,), False),
     ("supervisor", "刘主管", "政务服务中心", (SERVICE_SUPERVISOR,), False),
     ("enterprise", "周经理", "", (ENTERPRISE,), False),

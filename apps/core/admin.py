@@ -50,7 +50,7 @@ class IndustryClusterAdmin(StampedAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Append-only: readable and filterable, never changed or deleted."""
 
-    list_display = ("created_at", "actor", "action", "object_repr", "from_state", "to_state")
+    list_display = ("created_at", "actor", "action_name", "object_repr", "from_state", "to_state", "note")
     list_filter = ("action", "content_type", ("created_at", admin.DateFieldListFilter))
     search_fields = ("object_repr", "note", "actor__username", "action")
     date_hierarchy = "created_at"
@@ -64,6 +64,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_name(self, obj):
+        return obj.action_label
 
 
 @admin.register(WorkerHeartbeat)

@@ -17,3 +17,6 @@ class CoreConfig(AppConfig):
         from parkportal.celery import ensure_broker_folders
 
         ensure_broker_folders()
+        from .audit import register_action_labels
+
+        register_action_labels({"core.update_site_settings": _("修改网站设置")})

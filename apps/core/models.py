@@ -198,6 +198,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
+
 
 class WorkerHeartbeat(models.Model):
     """The last time each Celery worker ran the heartbeat task (see /healthz)."""

@@ -5,6 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.models import IndustryCluster
+from apps.pages.models import Page
 
 from .navigation import COLUMNS_BY_KEY, MAIN_NAVIGATION
 
@@ -16,6 +17,7 @@ def home(request):
         "portal/home.html",
         {
             "clusters": list(IndustryCluster.objects.ordered()),
+            "pages": list(Page.objects.published().filter(parent__isnull=True).in_menu_order()[:8]),
             "columns": MAIN_NAVIGATION,
         },
     )

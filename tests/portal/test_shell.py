@@ -142,7 +142,7 @@ def test_home_page_keeps_a_constant_number_of_queries_as_clusters_grow(client, s
 
 def test_home_page_query_count(client, site, django_assert_num_queries):
     client.get("/")
-    with django_assert_num_queries(1):  # the clusters; site settings come from the cache
+    with django_assert_num_queries(2):  # clusters and pages; site settings come from the cache
         client.get("/")
 
 
