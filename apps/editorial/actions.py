@@ -96,17 +96,22 @@ def _require_text(value: str, message: str) -> str:
 
 # --- Drafts and revisions --------------------------------------------------------------
 
+def _refuse_if_locked_by_other(current, by):
+    """Someone else is mid-edit: neither save over them nor send their draft to review."""
+    if current.lock_is_active() and current.locked_by_id != by.pk:
+        raise InvalidTransition(
+            _("%(user)s 正在编辑该内容（%(time)s 起），请稍后再试或请其解除锁定。")
+            % {"user": current.locked_by, "time": timezone.localtime(current.locked_at).strftime("%H:%M")}
+        )
+
+
 def _check_editable(current, by, base_revision_id):
     require(rules.can_edit(by, current), _("您没有修改该内容的权限。"))
     require_state(
         current.status in EDITABLE,
         _("“%(status)s”状态的内容不能直接修改。") % {"status": current.get_status_display()},
     )
-    if current.lock_is_active() and current.locked_by_id != by.pk:
-        raise InvalidTransition(
-            _("%(user)s 正在编辑该内容（%(time)s 起），请稍后再试或请其解除锁定。")
-            % {"user": current.locked_by, "time": timezone.localtime(current.locked_at).strftime("%H:%M")}
-        )
+    _refuse_if_locked_by_other(current, by)
     from .batches import refuse_if_batched
 
     refuse_if_batched(current)
@@ -245,6 +250,7 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
         _("只有草稿或退回修改的内容可以提交审核（当前：%(status)s）。") % {"status": current.get_status_display()},
     )
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
+    _refuse_if_locked_by_other(current, by)
     from .batches import refuse_if_batched
 
     refuse_if_batched(current)

@@ -19,7 +19,11 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
         Status.WITHDRAWN, Status.UNPUBLISHED,
     }
     can_edit = rules.can_edit(user, item)
-    if can_edit and item.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and item.latest_revision_id:
+    locked_by_other = item.lock_is_active() and item.locked_by_id != user.pk
+    if (
+        can_edit and not locked_by_other
+        and item.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and item.latest_revision_id
+    ):
         found.add("submit")
     if item.status == Status.IN_REVIEW and last is not None and last.status == RoundStatus.IN_PROGRESS:
         task = task or last.tasks.filter(status=TaskStatus.OPEN).select_related("group").first()
@@ -54,7 +58,6 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
         and item.status not in (Status.IN_REVIEW, Status.SCHEDULED, Status.ARCHIVED)
     ):
         found.add("archive")
-    locked_by_other = item.lock_is_active() and item.locked_by_id != user.pk
     if can_edit and not locked_by_other:
         found.add("lock")
         if editable:

@@ -89,3 +89,34 @@ def test_available_actions_match_what_the_actions_allow(pages, people):
                 if allowed != (code in shown):
                     mismatches.append(f"{state}/{user.username}/{code}: action {'allows' if allowed else 'refuses'}, UI {'shows' if code in shown else 'hides'}")
     assert mismatches == []
+
+
+# The rules as a table: for each state, what each role may do. Reading down a
+# column shows a role's powers; a change here is a change of policy.
+EXPECTED = {
+    #                  editor (author)       editor2 (another editor)  reviewer                    publisher (签发 group)                          publisher2                                      agent  superuser
+    "draft":             ["lock,submit",       "lock,submit",            "",                         "archive,urgent_publish",                       "archive,urgent_publish",                       "", "archive,lock,submit,urgent_publish"],
+    "in_review":         ["lock",              "lock",                   "approve,request_changes",  "urgent_publish",                               "urgent_publish",                               "", "approve,lock,request_changes,urgent_publish"],
+    "second_step":       ["lock",              "lock",                   "",                         "approve,request_changes,urgent_publish",       "approve,request_changes,urgent_publish",       "", "approve,lock,request_changes,urgent_publish"],
+    "changes_requested": ["lock,submit",       "lock,submit",            "",                         "archive,urgent_publish",                       "archive,urgent_publish",                       "", "archive,lock,submit,urgent_publish"],
+    "approved":          ["lock",              "lock",                   "",                         "archive,publish,schedule,urgent_publish",      "archive,publish,schedule,urgent_publish",      "", "archive,lock,publish,schedule,urgent_publish"],
+    "scheduled":         ["lock",              "lock",                   "",                         "unschedule",                                   "unschedule",                                   "", "lock,unschedule"],
+    "published":         ["lock",              "lock",                   "",                         "unpublish,withdraw",                           "unpublish,withdraw",                           "", "lock,unpublish,withdraw"],
+    "edited_live":       ["lock,submit",       "lock,submit",            "",                         "unpublish,urgent_publish,withdraw",            "unpublish,urgent_publish,withdraw",            "", "lock,submit,unpublish,urgent_publish,withdraw"],
+    "urgent":            ["lock",              "lock",                   "approve_retrospectively",  "unpublish,withdraw",                           "approve_retrospectively,unpublish,withdraw",   "", "approve_retrospectively,lock,unpublish,withdraw"],
+    "withdrawn":         ["lock",              "lock",                   "",                         "unpublish",                                    "unpublish",                                    "", "lock,unpublish"],
+    "gone":              ["lock",              "lock",                   "",                         "archive",                                      "archive",                                      "", "archive,lock"],
+    "locked":            ["",                  "lock,submit,unlock",     "",                         "archive,unlock,urgent_publish",                "archive,unlock,urgent_publish",                "", "archive,unlock,urgent_publish"],
+}
+
+
+def test_every_state_action_and_role_is_allowed_or_refused_as_specified(pages, people):
+    """In "edited_live" editor2 wrote the new draft; in "urgent" publisher published
+    urgently; in "locked" editor2 holds the edit lock."""
+    items = states(pages, people)
+    users = [people.editor, people.editor2, people.reviewer, people.publisher, people.publisher2, people.outsider, people.superuser]
+    actual = {
+        state: [",".join(sorted(code for code in ACTIONS if attempt(code, item, user))) for user in users]
+        for state, item in items.items()
+    }
+    assert actual == EXPECTED
