@@ -177,6 +177,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded originals and documents (apps.media): never served by URL; attachments
+    # are streamed by a view with Content-Disposition and a restrictive CSP.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private")},
+    },
 }
 
 # --- E-mail ----------------------------------------------------------------------
@@ -212,6 +218,12 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Image and video processing have their own queues so that ffmpeg never starves
+# notifications (Procfile: --queues celery,media,video).
+CELERY_TASK_ROUTES = {
+    "media.render_image": {"queue": "media"},
+    "media.transcode_video": {"queue": "video"},
+}
 CELERY_BEAT_SCHEDULE = {
     # The worker's heartbeat: /healthz reports "worker" red when it is stale.
     "core.record_heartbeat": {
@@ -224,6 +236,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "editorial.publish_due",
         "schedule": crontab(),
         "options": {"expires": 55},
+    },
+    # Re-queue media left pending or processing (broker was down, worker was killed).
+    "media.sweep_stale": {
+        "task": "media.sweep_stale",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
     },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
@@ -272,3 +290,25 @@ PARKPORTAL_EDITORIAL_LOCK_TIMEOUT = timedelta(minutes=30)
 PARKPORTAL_EDITORIAL_PREVIEW_LINK_DAYS = 7
 # Base URL used in e-mails (no trailing slash).
 PARKPORTAL_ADMIN_BASE_URL = env.ADMIN_BASE_URL
+
+# Media (apps.media). Caps refuse an upload with a clear message; nothing is saved.
+PARKPORTAL_MEDIA_IMAGE_MAX_BYTES = 20 * 1024 * 1024
+# Pillow's warning zone starts at 89,478,485 pixels: anything above is refused.
+PARKPORTAL_MEDIA_IMAGE_MAX_PIXELS = 89_478_485
+PARKPORTAL_MEDIA_VIDEO_MAX_BYTES = 500 * 1024 * 1024
+PARKPORTAL_MEDIA_VIDEO_MAX_SECONDS = 60 * 60
+PARKPORTAL_MEDIA_CAPTIONS_MAX_BYTES = 512 * 1024
+PARKPORTAL_MEDIA_ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
+# Rendition set (apps.media.processing.RenditionConfig.from_mapping); empty = defaults:
+# widths 320/640/1280/1920 and a 400x400 focal-point crop, each in AVIF, WebP and JPEG.
+PARKPORTAL_MEDIA_RENDITIONS = {}
+# Celery: time limits (seconds) and retries with exponential backoff.
+PARKPORTAL_MEDIA_IMAGE_TIME_LIMIT = 300
+PARKPORTAL_MEDIA_VIDEO_TIME_LIMIT = 1800
+PARKPORTAL_MEDIA_MAX_RETRIES = 3
+PARKPORTAL_MEDIA_RETRY_BACKOFF = 30
+# The sweep re-queues an item still pending this long after it was queued, or still
+# processing this long after its time limit; after this many attempts it is failed.
+PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER = timedelta(minutes=10)
+PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(minutes=5)
+PARKPORTAL_MEDIA_MAX_ATTEMPTS = 5
