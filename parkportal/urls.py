@@ -1,13 +1,16 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from apps.core.views import healthz
+from apps.portal.sitemaps import collect as collect_sitemaps
 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
 ]
 
 # Every public URL exists twice: /news/ (Simplified, the default) and

@@ -109,3 +109,14 @@ def test_page_index_keeps_a_constant_number_of_queries(client, pages):
     with CaptureQueriesContext(connection) as many:
         html = client.get("/pages/").content.decode()
     assert len(many) == len(few) and html.count("card-title") == 11
+
+
+def test_sitemap_lists_only_published_pages(client, pages, people):
+    live = pages.published(slug="live-page")
+    pages.draft(slug="draft-page")
+    withdrawn = pages.published(slug="withdrawn-page")
+    actions.withdraw(withdrawn, by=people.publisher, note="撤回")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/pages/live-page/" in xml
+    assert "draft-page" not in xml and "withdrawn-page" not in xml
+    del live
