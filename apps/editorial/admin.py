@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -320,12 +321,13 @@ class EditorialAdminMixin:
         name = f"{opts.app_label}_{opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/workflow/<str:code>/", wrap(self.workflow_view), name=f"{name}_workflow"),
-            path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name=f"{name}_compare"),
-            path("<path:object_id>/revisions/<int:number>/preview/", wrap(self.preview_view), name=f"{name}_preview"),
-            path("<path:object_id>/revisions/<int:number>/revert/", wrap(self.revert_view), name=f"{name}_revert"),
-            path("<path:object_id>/comments/", wrap(self.comment_view), name=f"{name}_comment"),
-            path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            # Writes are POST only: nothing changes on GET.
+            path("<path:object_id>/workflow/<str:code>/", wrap(require_POST(self.workflow_view)), name=f"{name}_workflow"),
+            path("<path:object_id>/revisions/compare/", wrap(require_GET(self.compare_view)), name=f"{name}_compare"),
+            path("<path:object_id>/revisions/<int:number>/preview/", wrap(require_GET(self.preview_view)), name=f"{name}_preview"),
+            path("<path:object_id>/revisions/<int:number>/revert/", wrap(require_POST(self.revert_view)), name=f"{name}_revert"),
+            path("<path:object_id>/comments/", wrap(require_POST(self.comment_view)), name=f"{name}_comment"),
+            path("<path:object_id>/share/", wrap(require_POST(self.share_view)), name=f"{name}_share"),
             *super().get_urls(),
         ]
 
@@ -342,10 +344,6 @@ class EditorialAdminMixin:
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
 
     def workflow_view(self, request, object_id, code):
-        if request.method != "POST":
-            from django.http import HttpResponseNotAllowed
-
-            return HttpResponseNotAllowed(["POST"])
         obj = self._get_item(request, object_id)
         if code not in ACTION_LABELS:
             raise Http404
@@ -381,10 +379,6 @@ class EditorialAdminMixin:
         return render_revision(request, obj, self._revision(obj, number))
 
     def revert_view(self, request, object_id, number):
-        if request.method != "POST":
-            from django.http import HttpResponseNotAllowed
-
-            return HttpResponseNotAllowed(["POST"])
         obj = self._get_item(request, object_id)
         try:
             actions.revert(obj, by=request.user, revision=self._revision(obj, number))
@@ -394,10 +388,6 @@ class EditorialAdminMixin:
         return self._back(obj)
 
     def comment_view(self, request, object_id):
-        if request.method != "POST":
-            from django.http import HttpResponseNotAllowed
-
-            return HttpResponseNotAllowed(["POST"])
         obj = self._get_item(request, object_id)
         try:
             if request.POST.get("resolve"):
@@ -416,10 +406,6 @@ class EditorialAdminMixin:
         return self._back(obj)
 
     def share_view(self, request, object_id):
-        if request.method != "POST":
-            from django.http import HttpResponseNotAllowed
-
-            return HttpResponseNotAllowed(["POST"])
         obj = self._get_item(request, object_id)
         try:
             if request.POST.get("revoke"):
