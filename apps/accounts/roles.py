@@ -58,20 +58,22 @@ ROLES: dict[str, Role] = {
             EDITOR,
             "编辑",
             _("撰写和修改稿件，提交审核（初审）"),
-            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _BATCH_WRITE + _content("add", "change", "view"),
+            permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _BATCH_WRITE + _content("add", "change", "view")
+            + tuple(f"media.{a}_{m}" for m in ("image", "video", "attachment") for a in ("add", "change", "view")),
         ),
         Role(
             REVIEWER,
             "审核",
             _("复审：核对事实、法律依据和格式"),
             permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _content("view")
-            + ("editorial.approve_retrospectively",),
+            + ("editorial.approve_retrospectively", "media.view_image", "media.view_video", "media.view_attachment"),
         ),
         Role(
             PUBLISHER,
             "签发",
             _("终审签发，对发布内容负责"),
             permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _content("view") + (
+                "media.view_image", "media.view_video", "media.view_attachment",
                 "editorial.publish_content",
                 "editorial.urgent_publish",
                 "editorial.approve_retrospectively",
