@@ -21,7 +21,8 @@ class Role:
     permissions: tuple[str, ...] = field(default_factory=tuple)
 
 
-_VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.view_workdayoverride")
+_VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.view_workdayoverride",
+                   "enterprises.view_qualificationkind", "enterprises.view_platformkind")
 
 # Content models published through the editorial workflow. Editors write them;
 # reviewers and publishers read them (their decisions are workflow actions).
@@ -59,6 +60,7 @@ ROLES: dict[str, Role] = {
             "编辑",
             _("撰写和修改稿件，提交审核（初审）"),
             permissions=_VIEW_REFERENCE + _EDITORIAL_READ + _BATCH_WRITE + _content("add", "change", "view")
+            + ("enterprises.import_enterprise", "enterprises.import_platform", "enterprises.view_importjob")
             + tuple(f"media.{a}_{m}" for m in ("image", "video", "attachment") for a in ("add", "change", "view")),
         ),
         Role(
@@ -119,6 +121,10 @@ ROLES: dict[str, Role] = {
                 "editorial.delete_reviewstep",
                 "editorial.break_lock",
                 "core.view_workerheartbeat",
+                "enterprises.add_qualificationkind", "enterprises.change_qualificationkind",
+                "enterprises.add_platformkind", "enterprises.change_platformkind",
+                "enterprises.view_enterprisemembership", "enterprises.add_enterprisemembership",
+                "enterprises.change_enterprisemembership", "enterprises.delete_enterprisemembership",
                 "accounts.view_user",
                 "accounts.add_user",
                 "accounts.change_user",

@@ -219,6 +219,11 @@ class RowOutcome:
         return self.values.get("name")
 
     @property
+    def key(self) -> str | None:
+        """The row's identifying value (the credit code, or a platform's name)."""
+        return self.credit_code
+
+    @property
     def changed_fields(self) -> list[str]:
         return [change.field for change in self.changes]
 
@@ -255,6 +260,14 @@ class ImportPlan:
     file_errors: list[RowError]
     cluster_names: dict[Any, str] = field(default_factory=dict)
     qualification_names: dict[Any, str] = field(default_factory=dict)
+    schema: "Schema | None" = None
+    # field key → {id: name}, for the preview of platform kinds and hosts.
+    names: dict[str, dict[Any, str]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The field that identifies a row (credit_code for enterprises, name for platforms)."""
+        return self.schema.key if self.schema is not None else "credit_code"
 
     @property
     def is_valid(self) -> bool:
@@ -279,7 +292,7 @@ class ImportPlan:
 
     def display(self, key: str, value: Any) -> str:
         """A cleaned value as text for the preview (ids become names)."""
-        return _display(key, value, self.cluster_names, self.qualification_names)
+        return _display(key, value, self.cluster_names, self.qualification_names, self.names)
 
 
 # ---------------------------------------------------------------------------
@@ -440,12 +453,20 @@ def _strip_cluster_suffix(key: str) -> str:
 
 
 class _Context:
-    """Per-call lookups and caches handed to every parser."""
+    """Per-call lookups and caches handed to every parser.
 
-    def __init__(self, clusters: Mapping[str, Any], qualifications: Mapping[str, Any], today: dt.date):
+    ``lookups`` maps a lookup name to a {name: id} mapping: "cluster" and
+    "qualifications" for enterprises, "platform_kind" for platforms (name
+    lookups with aliases), and "host" ({credit code: id}, exact).
+    """
+
+    def __init__(self, lookups: Mapping[str, Mapping[str, Any]], today: dt.date):
         self.today = today
-        self.clusters = _NameLookup(clusters, CLUSTER_ALIASES, strip_suffix=True)
-        self.qualifications = _NameLookup(qualifications, QUALIFICATION_ALIASES)
+        self.clusters = _NameLookup(lookups.get("cluster") or {}, CLUSTER_ALIASES, strip_suffix=True)
+        self.qualifications = _NameLookup(lookups.get("qualifications") or {}, QUALIFICATION_ALIASES)
+        self.platform_kinds = _NameLookup(lookups.get("platform_kind") or {}, ())
+        self.hosts: Mapping[str, Any] = lookups.get("host") or {}
+        self.host_names: dict[Any, str] = dict(lookups.get("host_names") or {})
 
 
 _AMBIGUOUS = object()
@@ -920,6 +941,100 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMNS_BY_KEY: dict[str, Column] = {column.key: column for column in COLUMNS}
 
+
+# -- platforms (平台载体) ------------------------------------------------------
+
+
+def _parse_platform_kind(text: str, ctx: _Context):
+    found = ctx.platform_kinds.find(text)
+    if found is None:
+        raise CellError("unknown_platform_kind", f"未知的平台类型“{text}”。可选：{ctx.platform_kinds.choices()}。")
+    return found[0]
+
+
+PLATFORM_LEVELS = {
+    "national": ("国家级", "国家", "国家级平台", "部级", "national"),
+    "regional": ("自治区级", "自治区", "省级", "省部级", "区级（自治区）", "regional", "provincial"),
+    "municipal": ("市级", "地市级", "乌鲁木齐市级", "municipal", "city"),
+}
+_LEVEL_LABELS = {key: names[0] for key, names in PLATFORM_LEVELS.items()}
+_LEVEL_LOOKUP = {_name_key(name): key for key, names in PLATFORM_LEVELS.items() for name in (key, *names)}
+
+
+def _parse_level(text: str, ctx: _Context) -> str:
+    level = _LEVEL_LOOKUP.get(_name_key(text))
+    if level is None:
+        raise CellError("unknown_level", f"未知的级别“{text}”。可选：国家级、自治区级、市级。")
+    return level
+
+
+def _parse_host(text: str, ctx: _Context):
+    code = _parse_credit_code(text, ctx)
+    ident = ctx.hosts.get(code)
+    if ident is None:
+        raise CellError(
+            "unknown_host",
+            f"系统中没有统一社会信用代码为{code}的企业：请先导入或录入该企业，或清空此单元格。",
+        )
+    return ident
+
+
+PLATFORM_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "name", "平台名称", ("名称", "平台", "载体名称", "平台载体名称", "平台载体", "platform name", "platform"),
+        required=True, parser=_text_parser(200, min_length=2, name=True), rule="必填，最多200字；按名称识别已有平台",
+    ),
+    Column(
+        "kind", "平台类型", ("类型", "平台类别", "载体类型", "kind", "type"),
+        required=True, parser=_parse_platform_kind, rule="填写一个平台类型名称", cached=True,
+    ),
+    Column(
+        "level", "级别", ("平台级别", "认定级别", "level"),
+        parser=_parse_level, rule="国家级、自治区级或市级", cached=True,
+    ),
+    Column(
+        "host", "依托企业统一社会信用代码",
+        ("依托单位统一社会信用代码", "依托企业信用代码", "运营主体统一社会信用代码", "host credit code", "host"),
+        kind="code", parser=_parse_host, rule="依托企业的统一社会信用代码，该企业须已在名录中",
+    ),
+    Column(
+        "established_on", "认定日期", ("成立日期", "成立时间", "认定时间", "获批日期", "设立日期", "established"),
+        kind="nfkc", parser=_parse_date, rule=_DATE_FORMATS, cached=True,
+    ),
+    Column("address", "地址", ("平台地址", "详细地址", "address"), parser=_text_parser(255), rule="最多255字"),
+    Column(
+        "website", "网站", ("网址", "官网", "url", "website"),
+        kind="nfkc", parser=_parse_website, rule="如 www.example.com，未写协议时自动加 https://",
+    ),
+    Column(
+        "phone", "联系电话", ("电话", "联系方式", "telephone", "tel"),
+        kind="nfkc", parser=_parse_phone, rule="固话带区号，如0991-1234567",
+    ),
+    Column(
+        "description", "简介", ("平台简介", "介绍", "intro", "description"),
+        kind="multiline", parser=_text_parser(4000), rule="最多4000字",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What one kind of spreadsheet holds: its columns and the field that
+    identifies a row (the upsert key, also checked for duplicates)."""
+
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    key: str
+
+    @property
+    def columns_by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns}
+
+
+ENTERPRISES = Schema("enterprise", "企业名录", COLUMNS, "credit_code")
+PLATFORMS = Schema("platform", "平台载体", PLATFORM_COLUMNS, "name")
+
 # Built-in alias groups: when exactly one name of a group is in the mapping
 # passed to validate_rows, the other names of the group match it too.
 CLUSTER_ALIASES: tuple[tuple[str, ...], ...] = (
@@ -978,6 +1093,7 @@ def _build_header_index(columns: Sequence[Column]) -> dict[str, Column]:
 
 
 _HEADER_INDEX = _build_header_index(COLUMNS)
+_HEADER_INDEXES = {"enterprise": _HEADER_INDEX, "platform": _build_header_index(PLATFORM_COLUMNS)}
 
 
 def _column_letter(index: int) -> str:
@@ -989,8 +1105,12 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def match_headers(headers: Sequence[str], *, header_row: int = 1, format: str = "csv") -> HeaderMatch:
+def match_headers(
+    headers: Sequence[str], *, header_row: int = 1, format: str = "csv", schema: Schema | None = None
+) -> HeaderMatch:
     """Map header cells to fields; report unknown, duplicate and missing columns."""
+    schema = schema or ENTERPRISES
+    header_index = _HEADER_INDEXES[schema.name]
     columns: dict[str, int] = {}
     found_headers: dict[str, str] = {}
     warnings: list[FileWarning] = []
@@ -1005,7 +1125,7 @@ def match_headers(headers: Sequence[str], *, header_row: int = 1, format: str = 
         key = header_key(header)
         if key in IGNORED_HEADERS:
             continue
-        column = _HEADER_INDEX.get(key) or _HEADER_INDEX.get(_loose_header_key(key))
+        column = header_index.get(key) or header_index.get(_loose_header_key(key))
         if column is None:
             warnings.append(
                 FileWarning("unknown_column", f"未识别的列“{header}”（第{letter}列），导入时将忽略。", header, index)
@@ -1023,7 +1143,7 @@ def match_headers(headers: Sequence[str], *, header_row: int = 1, format: str = 
             continue
         columns[column.key] = index
         found_headers[column.key] = header
-    for column in COLUMNS:
+    for column in schema.columns:
         if column.required and column.key not in columns:
             accepted = "、".join(dict.fromkeys([column.header, *column.aliases[:3], column.key]))
             detail = f"缺少必填列“{column.header}”（可用列名：{accepted}）。"
@@ -1055,9 +1175,11 @@ _CLEAR = object()
 def validate_rows(
     table: Table,
     *,
-    clusters: Mapping[str, Any],
-    qualifications: Mapping[str, Any],
+    clusters: Mapping[str, Any] | None = None,
+    qualifications: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
+    schema: Schema | None = None,
+    lookups: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ImportPlan:
     """Clean and check every data row of ``table``; nothing is written.
 
@@ -1066,10 +1188,22 @@ def validate_rows(
     founding date.  Blank rows are skipped but still counted, so
     ``RowResult.row`` is the row number staff see in their spreadsheet.
     A missing required column stops validation (no rows, a file error).
+
+    ``schema`` is :data:`ENTERPRISES` (the default) or :data:`PLATFORMS`;
+    platforms pass ``lookups={"platform_kind": {name: id}, "host": {credit
+    code: enterprise id}, "host_names": {enterprise id: name}}``.
     """
+    schema = schema or ENTERPRISES
     header_row = getattr(table, "header_row", 1)
-    matched = match_headers(table.headers, header_row=header_row, format=getattr(table, "format", "csv"))
-    context = _Context(clusters, qualifications, today or _beijing_today())
+    matched = match_headers(
+        table.headers, header_row=header_row, format=getattr(table, "format", "csv"), schema=schema
+    )
+    all_lookups = dict(lookups or {})
+    if clusters is not None:
+        all_lookups["cluster"] = clusters
+    if qualifications is not None:
+        all_lookups["qualifications"] = qualifications
+    context = _Context(all_lookups, today or _beijing_today())
     plan = ImportPlan(
         rows=[],
         headers=list(table.headers),
@@ -1079,6 +1213,8 @@ def validate_rows(
         file_errors=matched.errors,
         cluster_names=context.clusters.names,
         qualification_names=context.qualifications.names,
+        schema=schema,
+        names={"kind": context.platform_kinds.names, "host": context.host_names},
     )
     if any(error.code == "missing_column" for error in matched.errors):
         return plan
@@ -1093,11 +1229,12 @@ def validate_rows(
             column.parser,
             {} if column.cached else None,
         )
-        for column in COLUMNS
+        for column in schema.columns
         if (index := matched.columns.get(column.key)) is not None
     ]
     specs.sort(key=lambda spec: spec[0])
-    code_header = matched.headers["credit_code"]
+    key_field = schema.key
+    code_header = matched.headers[key_field]
     first_seen: dict[str, int] = {}
     results = plan.rows
     append = results.append
@@ -1159,16 +1296,16 @@ def validate_rows(
                     )
                 else:
                     values[key] = result
-            code_value = values.get("credit_code")
+            code_value = values.get(key_field)
             if code_value is not None:
                 first = first_seen.get(code_value)
                 if first is None:
                     first_seen[code_value] = row_number
                 else:
-                    detail = f"与第{first}行重复：同一文件中每个统一社会信用代码只能出现一次（{code_value}）。"
+                    detail = f"与第{first}行重复：同一文件中每个{code_header}只能出现一次（{code_value}）。"
                     errors = errors or []
                     errors.append(
-                        RowError(row_number, code_header, "credit_code", "duplicate", f"第{row_number}行，{code_header}：{detail}", detail)
+                        RowError(row_number, code_header, key_field, "duplicate", f"第{row_number}行，{code_header}：{detail}", detail)
                     )
             append(RowResult(row_number, values, tuple(errors) if errors else no_errors, cells))
     return plan
@@ -1200,18 +1337,21 @@ def diff_against(plan: ImportPlan, existing: Mapping[str, Mapping[str, Any]]) ->
     values (same keys and types as ``RowResult.values``).  Only fields that
     have content in the file are compared (empty cells leave values alone);
     ``None`` (a clear marker) counts as a change if the stored value is set.
+    For platforms the key is the platform's name (``plan.key``).
     """
     outcomes: list[RowOutcome] = []
     append = outcomes.append
-    headers = {column.key: column.header for column in COLUMNS}
+    schema = plan.schema or ENTERPRISES
+    key_field = schema.key
+    headers = {column.key: column.header for column in schema.columns}
     get = existing.get
     with _gc_paused():
         for row in plan.rows:
             values = row.values
             if row.errors:
-                append(RowOutcome(row.row, Status.INVALID, values.get("credit_code"), values, (), row.errors))
+                append(RowOutcome(row.row, Status.INVALID, values.get(key_field), values, (), row.errors))
                 continue
-            code = values["credit_code"]
+            code = values[key_field]
             old = get(code)
             if old is None:
                 append(
@@ -1221,7 +1361,7 @@ def diff_against(plan: ImportPlan, existing: Mapping[str, Mapping[str, Any]]) ->
             changes = None
             old_get = old.get
             for key, new in values.items():
-                if key == "credit_code":
+                if key == key_field:
                     continue
                 previous = old_get(key)
                 if previous == new or _same(key, previous, new):
@@ -1249,9 +1389,15 @@ def count_outcomes(outcomes: Iterable[RowOutcome]) -> dict[str, int]:
 # ---------------------------------------------------------------------------
 
 
-def _display(key: str, value: Any, cluster_names: Mapping, qualification_names: Mapping) -> str:
+def _display(
+    key: str, value: Any, cluster_names: Mapping, qualification_names: Mapping, names: Mapping | None = None
+) -> str:
     if value is None:
         return ""
+    if names and key in names:
+        return names[key].get(value, str(value))
+    if key == "level":
+        return _LEVEL_LABELS.get(value, str(value))
     if key == "cluster":
         return cluster_names.get(value, str(value))
     if key == "qualifications":
@@ -1259,7 +1405,7 @@ def _display(key: str, value: Any, cluster_names: Mapping, qualification_names: 
     if key == "headcount":
         band = _BANDS_BY_KEY.get(value)
         return band.label if band else str(value)
-    if key == "founded_on" and isinstance(value, dt.date):
+    if key in ("founded_on", "established_on") and isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
