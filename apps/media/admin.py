@@ -1,0 +1,280 @@
+"""Media library admin. Uploads and edits go through the actions; the forms
+validate an upload by content first, so a refused file is a form error in
+Chinese, never a 500. Failed items show why, and "重新处理" queues them again."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import actions
+from .models import Attachment, Image, Rendition, Status, Video
+
+
+def _adopt(obj, saved) -> None:
+    """Make the admin's unsaved instance stand for the row the action wrote."""
+    obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+    obj._state.adding = False
+
+
+class _ProcessedAdmin(admin.ModelAdmin):
+    list_filter = ("status",)
+    actions = ["reprocess_selected", "rebuild_selected"]
+
+    @admin.display(description=gettext_lazy("处理状态"), ordering="status")
+    def status_badge(self, obj):
+        label = obj.get_status_display()
+        if obj.status == Status.FAILED:
+            return format_html('<strong class="errornote">{}</strong>：{}', label, obj.error[:120])
+        return label
+
+    def _reprocess(self, request, queryset, *, rebuild):
+        done = 0
+        for asset in queryset:
+            actions.reprocess(asset, by=request.user, rebuild=rebuild)
+            done += 1
+        self.message_user(request, _("已重新排队处理 %(n)s 项，处理完成后自动生效。") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("重新处理"), permissions=["change"])
+    def reprocess_selected(self, request, queryset):
+        self._reprocess(request, queryset, rebuild=False)
+
+    @admin.action(description=gettext_lazy("重新生成全部文件"), permissions=["change"])
+    def rebuild_selected(self, request, queryset):
+        self._reprocess(request, queryset, rebuild=True)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # assets are referenced by published items
+
+    def log_addition(self, request, obj, message):
+        return None  # the audit trail (apps.core.AuditEntry) is the record
+
+    def log_change(self, request, obj, message):
+        return None
+
+
+class ImageForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=gettext_lazy("图片文件"),
+        help_text=gettext_lazy("JPEG、PNG、WebP、GIF、AVIF、HEIC 或 TIFF；上传后在后台生成各尺寸图片，EXIF 和 GPS 等信息会被全部去除。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ("title", "alt_text", "caption", "credit", "copyright", "focal_x", "focal_y")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["upload"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        actions.validate_image(upload)
+        return upload
+
+
+class RenditionInline(admin.TabularInline):
+    model = Rendition
+    extra = 0
+    can_delete = False
+    fields = ("kind", "size", "format", "width", "height", "size_bytes", "file")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Image)
+class ImageAdmin(_ProcessedAdmin):
+    form = ImageForm
+    list_display = ("thumbnail", "title", "alt_text", "status_badge", "width", "height", "created_at")
+    search_fields = ("title", "alt_text", "caption", "original_name", "credit")
+    readonly_fields = ("status_badge", "attempts", "format", "width", "height", "size_bytes", "original_name",
+                       "preview", "created_at", "created_by")
+    inlines = [RenditionInline]
+
+    def get_fieldsets(self, request, obj=None):
+        describe = ("title", "alt_text", "caption", "credit", "copyright", ("focal_x", "focal_y"))
+        if obj is None:
+            return ((None, {"fields": ("upload", *describe)}),)
+        return (
+            (None, {"fields": ("preview", *describe)}),
+            (_("处理"), {"fields": ("status_badge", "attempts", "format", "width", "height", "size_bytes",
+                                   "original_name", "created_at", "created_by")}),
+        )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
+    @admin.display(description=gettext_lazy("预览"))
+    def thumbnail(self, obj):
+        small = next((r for r in obj.renditions.all() if r.kind == "crop" and r.format == "jpeg"), None)
+        if small is None:
+            return obj.get_status_display()
+        return format_html('<img src="{}" alt="{}" width="60" height="60">', small.url, obj.alt_text)
+
+    @admin.display(description=gettext_lazy("预览"))
+    def preview(self, obj):
+        from .templatetags.media_tags import picture_html
+
+        return picture_html(obj, sizes="400px")
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data.get(name) for name in actions.IMAGE_FIELDS}
+        if change:
+            actions.update_image(obj, by=request.user, fields={n: data[n] for n in form.changed_data if n in data})
+            return
+        focal = (data["focal_x"], data["focal_y"]) if data["focal_x"] is not None else None
+        image = actions.upload_image(
+            form.cleaned_data["upload"], by=request.user, title=data["title"] or "", alt_text=data["alt_text"] or "",
+            caption=data["caption"] or "", credit=data["credit"] or "", copyright=data["copyright"] or "",
+            focal_point=focal,
+        )
+        _adopt(obj, image)
+        if image.reused:
+            self.message_user(request, _("该图片此前已上传过，已直接使用原有记录。"), messages.INFO)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # renditions are made by the worker, never by this form
+
+
+class VideoForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=gettext_lazy("视频文件"),
+        help_text=gettext_lazy("MP4、MOV 或 WebM；上传后在后台转码为网页播放格式（H.264，最高 1080p）并截取封面帧。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/quicktime,video/webm"}),
+    )
+    captions_file = forms.FileField(
+        label=gettext_lazy("字幕文件（WebVTT）"), required=False,
+        help_text=gettext_lazy("可选：.vtt 字幕，方便听障读者和静音观看。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
+    )
+
+    class Meta:
+        model = Video
+        fields = ("title", "description", "credit", "captions_language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["upload"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        actions.validate_video(upload)
+        return upload
+
+    def clean_captions_file(self):
+        captions = self.cleaned_data.get("captions_file")
+        if captions:
+            actions.validate_captions(captions)
+        return captions
+
+
+@admin.register(Video)
+class VideoAdmin(_ProcessedAdmin):
+    form = VideoForm
+    list_display = ("title", "status_badge", "duration", "width", "height", "created_at")
+    search_fields = ("title", "description", "original_name")
+    readonly_fields = ("status_badge", "attempts", "container", "duration", "width", "height", "size_bytes",
+                       "original_name", "player", "created_at", "created_by")
+
+    def get_fieldsets(self, request, obj=None):
+        describe = ("title", "description", "credit", "captions_file", "captions_language")
+        if obj is None:
+            return ((None, {"fields": ("upload", *describe)}),)
+        return (
+            (None, {"fields": ("player", *describe)}),
+            (_("处理"), {"fields": ("status_badge", "attempts", "container", "duration", "width", "height",
+                                   "size_bytes", "original_name", "created_at", "created_by")}),
+        )
+
+    @admin.display(description=gettext_lazy("预览"))
+    def player(self, obj):
+        from .templatetags.media_tags import video_html
+
+        return video_html(obj)
+
+    def save_model(self, request, obj, form, change):
+        fields = {n: form.cleaned_data[n] for n in actions.VIDEO_FIELDS if n in form.changed_data}
+        captions = form.cleaned_data.get("captions_file")
+        if change:
+            actions.update_video(obj, by=request.user, fields=fields)
+            if captions:
+                actions.set_video_captions(obj, captions, by=request.user)
+            return
+        video = actions.upload_video(
+            form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or "",
+            description=form.cleaned_data.get("description") or "", credit=form.cleaned_data.get("credit") or "",
+            captions=captions, captions_language=form.cleaned_data.get("captions_language") or "zh-Hans",
+        )
+        _adopt(obj, video)
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+
+class AttachmentForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("PDF、OFD、Word（DOC/DOCX）、Excel（XLS/XLSX）或 WPS 文字/表格，按文件内容识别类型。"),
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ("title",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        if self.instance.pk:
+            del self.fields["upload"]
+            self.fields["title"].required = True
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        actions.validate_attachment(upload)
+        return upload
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    form = AttachmentForm
+    list_display = ("title", "kind", "size", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "original_name")
+    readonly_fields = ("kind", "size", "original_name", "created_at", "created_by")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("upload", "title")
+        return ("title", "kind", "size", "original_name", "created_at", "created_by")
+
+    @admin.display(description=gettext_lazy("大小"), ordering="size_bytes")
+    def size(self, obj):
+        return filesizeformat(obj.size_bytes)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            actions.update_attachment(obj, by=request.user, title=form.cleaned_data["title"])
+            return
+        attachment = actions.upload_attachment(
+            form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or ""
+        )
+        _adopt(obj, attachment)

@@ -1,0 +1,94 @@
+"""``{% picture %}`` and ``{% video_player %}``: markup for processed media only.
+
+They read what the worker made (prefetch ``renditions`` for lists) and never
+generate anything: an image or video that is not ready yet is a neutral
+placeholder of the right proportions.
+"""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..models import Status
+
+register = template.Library()
+
+SOURCE_ORDER = ("avif", "webp")
+
+
+def _srcset(renditions) -> str:
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
+def placeholder_html(width: int, height: int, label: str) -> str:
+    ratio = f"{width} / {height}" if width and height else "3 / 2"
+    return format_html(
+        '<span class="media-placeholder" role="img" aria-label="{}" style="aspect-ratio: {}">'
+        '<span aria-hidden="true">{}</span></span>',
+        label, ratio, _("图片处理中"),
+    )
+
+
+def picture_html(image, *, sizes: str = "100vw", eager: bool = False, crop: int | None = None,
+                 css_class: str = "") -> str:
+    if image is None:
+        return ""
+    alt = image.alt_text or ""
+    kind = "crop" if crop else "width"
+    renditions = [r for r in image.renditions.all() if r.kind == kind and (not crop or r.size == crop)]
+    if image.status != Status.READY or not renditions:
+        w, h = (crop, crop) if crop else (image.width, image.height)
+        return placeholder_html(w, h, alt or _("图片"))
+    by_format: dict[str, list] = {}
+    for r in sorted(renditions, key=lambda r: r.width):
+        by_format.setdefault(r.format, []).append(r)
+    fallback_set = by_format.get("jpeg") or next(iter(by_format.values()))
+    largest = fallback_set[-1]
+    # The <img> src (for browsers without srcset) is the one nearest 1280 wide.
+    src = min(fallback_set, key=lambda r: abs(r.width - 1280))
+    sources = format_html_join(
+        "", '<source type="{}" srcset="{}" sizes="{}">',
+        ((by_format[f][0].content_type, _srcset(by_format[f]), sizes) for f in SOURCE_ORDER if f in by_format),
+    )
+    loading = mark_safe(' fetchpriority="high"') if eager else mark_safe(' loading="lazy"')
+    return format_html(
+        '<picture{}>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} decoding="async"></picture>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        sources, src.url, _srcset(fallback_set), sizes, largest.width, largest.height, alt, loading,
+    )
+
+
+@register.simple_tag
+def picture(image, sizes="100vw", eager=False, crop=None, css_class=""):
+    """``{% picture image sizes="(min-width: 60em) 40rem, 100vw" eager=True %}``;
+    ``crop=400`` gives the square focal-point crop (list thumbnails)."""
+    return picture_html(image, sizes=sizes, eager=eager, crop=int(crop) if crop else None, css_class=css_class)
+
+
+def video_html(video) -> str:
+    if video is None:
+        return ""
+    if video.status != Status.READY or not video.web_file:
+        return format_html('<p class="media-placeholder" role="note">{}</p>', _("视频正在处理，稍后即可观看。"))
+    track = ""
+    if video.captions:
+        track = format_html(
+            '<track kind="captions" src="{}" srclang="{}" label="{}" default>',
+            video.captions.url, video.captions_language, _("中文字幕"),
+        )
+    poster = format_html(' poster="{}"', video.poster.url) if video.poster else ""
+    label = video.title or video.description or _("视频")
+    return format_html(
+        '<video controls preload="none"{} width="{}" height="{}" aria-label="{}" playsinline>'
+        '<source src="{}" type="video/mp4">{}'
+        '<p>{} <a href="{}">{}</a></p></video>',
+        poster, video.web_width or video.width, video.web_height or video.height, label,
+        video.web_file.url, track, _("您的浏览器无法播放此视频。"), video.web_file.url, _("下载视频"),
+    )
+
+
+@register.simple_tag
+def video_player(video):
+    """``{% video_player video %}``: controls, no preload, the poster frame and captions."""
+    return video_html(video)

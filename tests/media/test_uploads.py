@@ -1,0 +1,272 @@
+"""Uploading images, videos and attachments through the actions: what is
+accepted, what is refused (a Chinese message, no row, no file), and who did it."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from apps.core.errors import NotAllowed
+from apps.core.models import AuditEntry
+from apps.media import actions
+from apps.media.models import Attachment, Image, Rendition, Status, Video
+from tests.media import images, samples
+from tests.media.conftest import files_under
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editor", roles=["editor"])
+
+
+def assert_refused(exc_info, *words):
+    message = "；".join(exc_info.value.messages)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+    for word in words:
+        assert word in message, message
+
+
+def assert_nothing_left(storage_roots):
+    assert not Image.objects.exists() and not Video.objects.exists() and not Attachment.objects.exists()
+    for root in storage_roots:
+        assert files_under(root) == []
+
+
+# --- the bad-image corpus ------------------------------------------------------------------
+
+def _html_as_jpg():
+    return samples.upload(b"<!DOCTYPE html><html><script>alert(1)</script></html>", "photo.jpg", "image/jpeg")
+
+
+BAD_IMAGES = {
+    "zero bytes": (lambda: samples.upload(b"", "empty.jpg", "image/jpeg"), "空的"),
+    "truncated jpeg": (lambda: samples.upload(samples.jpeg_bytes()[:20000], "cut.jpg"), "不完整"),
+    "html renamed to .jpg": (_html_as_jpg, "不是有效的图片"),
+    "svg": (lambda: samples.upload(b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "logo.svg"), "SVG"),
+    "decompression bomb": (lambda: samples.upload(images.png_bomb(20000, 20000), "bomb.png"), "像素"),
+    "pillow warning zone (89-179 MP)": (lambda: samples.upload(images.png_bomb(10000, 10000), "big.png"), "像素"),
+    "jpeg with a zip appended (polyglot)": (
+        lambda: samples.upload(samples.jpeg_bytes(size=(200, 100)) + samples.docx_bytes(), "poly.jpg"), "非图片内容"),
+    "plain text": (lambda: samples.upload("这不是图片".encode() * 20, "text.png"), "不是有效的图片"),
+    "pdf named .jpg": (lambda: samples.upload(samples.pdf_bytes(), "scan.jpg"), "图片"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_IMAGES))
+def test_a_bad_image_is_refused_with_a_message_and_leaves_no_row_and_no_file(case, editor, media_storage):
+    make, word = BAD_IMAGES[case]
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_image(make(), by=editor, alt_text="说明")
+    assert_refused(exc_info, word)
+    assert_nothing_left(media_storage)
+
+
+def test_an_image_over_the_size_cap_is_refused(editor, media_storage, settings):
+    settings.PARKPORTAL_MEDIA_IMAGE_MAX_BYTES = 50_000
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_image(samples.photo(), by=editor)
+    assert_refused(exc_info, "过大")
+    assert_nothing_left(media_storage)
+
+
+def test_an_image_over_the_pixel_cap_setting_is_refused(editor, media_storage, settings):
+    settings.PARKPORTAL_MEDIA_IMAGE_MAX_PIXELS = 1000 * 1000
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_image(samples.photo(size=(1600, 1000)), by=editor)
+    assert_refused(exc_info, "像素")
+    assert_nothing_left(media_storage)
+
+
+def test_a_focal_point_outside_the_image_is_refused(editor, media_storage):
+    with pytest.raises(ValidationError):
+        actions.upload_image(samples.photo(), by=editor, focal_point=(1.5, 0.2))
+    assert_nothing_left(media_storage)
+
+
+# --- good images -----------------------------------------------------------------------------
+
+def test_an_uploaded_photo_is_stored_privately_as_pending_with_its_facts_and_no_rendition(
+    editor, media_storage, django_capture_on_commit_callbacks
+):
+    public, private = media_storage
+    with django_capture_on_commit_callbacks() as callbacks:
+        image = actions.upload_image(samples.photo(orientation=6), by=editor, title="生产线", alt_text="五层共挤生产线")
+    image.refresh_from_db()
+    assert image.status == Status.PENDING and image.attempts == 0
+    assert (image.width, image.height) == (1000, 1600)  # as displayed (EXIF orientation 6)
+    assert image.format == "jpeg" and len(image.content_hash) == 64
+    assert image.original.name.startswith(f"originals/images/{image.content_hash[:2]}/")
+    assert files_under(private) == [image.original.name]
+    assert files_under(public) == [] and not Rendition.objects.exists()
+    assert image.created_by == editor and image.updated_by == editor
+    assert len(callbacks) == 1  # the task is queued after commit
+    entry = AuditEntry.objects.get(action="media.upload_image")
+    assert entry.actor == editor and entry.object_id == str(image.pk)
+
+
+def test_uploading_the_same_file_again_reuses_the_image_and_fills_in_missing_metadata(editor, media_storage):
+    data = samples.jpeg_bytes()
+    first = actions.upload_image(samples.upload(data, "a.jpg"), by=editor, title="第一次")
+    again = actions.upload_image(samples.upload(data, "b.jpg"), by=editor, title="第二次", alt_text="补充的替代文本")
+    assert again.pk == first.pk and again.reused and not first.reused
+    again.refresh_from_db()
+    assert again.title == "第一次" and again.alt_text == "补充的替代文本"
+    assert Image.objects.count() == 1 and len(files_under(media_storage[1])) == 1
+
+
+def test_uploading_a_failed_image_again_queues_it_again(editor, media_storage):
+    data = samples.jpeg_bytes()
+    image = actions.upload_image(samples.upload(data, "a.jpg"), by=editor)
+    actions.record_failure(Image, image.pk, "测试")
+    again = actions.upload_image(samples.upload(data, "a.jpg"), by=editor)
+    again.refresh_from_db()
+    assert again.status == Status.PENDING and again.error == "" and again.attempts == 0
+
+
+@pytest.mark.parametrize("kind", ["png", "gif animation", "cmyk jpeg", "16-bit png"])
+def test_other_formats_are_accepted(kind, editor, media_storage):
+    data = {
+        "png": lambda: samples.png_bytes(),
+        "gif animation": samples.gif_animation,
+        "cmyk jpeg": lambda: images.encode(images.quadrant_image(mode="CMYK"), "JPEG"),
+        "16-bit png": lambda: images.encode(images.quadrant_image().convert("L").convert("I;16"), "PNG"),
+    }[kind]()
+    image = actions.upload_image(samples.upload(data, "file.bin"), by=editor)
+    assert image.status == Status.PENDING
+
+
+def test_someone_without_the_media_permission_cannot_upload(make_user, media_storage):
+    reviewer = make_user("reviewer", roles=["reviewer"])
+    with pytest.raises(NotAllowed):
+        actions.upload_image(samples.photo(), by=reviewer)
+    assert_nothing_left(media_storage)
+
+
+def test_editing_an_image_description_is_audited_and_a_new_focal_point_remakes_the_crops(
+    editor, media_storage, django_capture_on_commit_callbacks
+):
+    image = actions.upload_image(samples.photo(), by=editor)
+    actions.process_image(image.pk)
+    assert Rendition.objects.filter(image=image, kind="crop").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_image(image, by=editor, fields={"alt_text": "新的替代文本", "focal_x": 0.2, "focal_y": 0.3})
+    image.refresh_from_db()
+    assert image.alt_text == "新的替代文本" and image.status == Status.PENDING
+    assert not Rendition.objects.filter(image=image, kind="crop").exists()
+    assert Rendition.objects.filter(image=image, kind="width").exists()
+    assert AuditEntry.objects.filter(action="media.update_image", actor=editor).exists()
+
+
+# --- videos ----------------------------------------------------------------------------------
+
+def test_an_uploaded_video_is_probed_stored_privately_and_queued(editor, media_storage, tmp_path):
+    video = actions.upload_video(
+        samples.upload(samples.video_bytes(tmp_path=tmp_path), "clip.mp4"), by=editor, title="生产线视频",
+        captions=samples.upload(samples.VTT, "clip.vtt"),
+    )
+    video.refresh_from_db()
+    assert video.status == Status.PENDING and video.container == "mp4"
+    assert (video.width, video.height) == (640, 360) and 0.9 < video.duration < 1.2
+    assert video.original.name.startswith("originals/videos/")
+    assert video.captions.name.endswith(".vtt")
+    assert not video.web_file and not video.poster
+    assert AuditEntry.objects.filter(action="media.upload_video", actor=editor).exists()
+
+
+@pytest.mark.parametrize("fmt", ["mov", "webm"])
+def test_mov_and_webm_videos_are_accepted(fmt, editor, media_storage, tmp_path):
+    video = actions.upload_video(samples.upload(samples.video_bytes(fmt=fmt, tmp_path=tmp_path), f"c.{fmt}"), by=editor)
+    assert video.container == fmt
+
+
+BAD_VIDEOS = {
+    "zero bytes": (lambda tmp: b"", "空的"),
+    "a jpeg renamed .mp4": (lambda tmp: samples.jpeg_bytes(size=(200, 100)), "不是支持的视频"),
+    "html renamed .mp4": (lambda tmp: b"<html><script>alert(1)</script></html>", "不是支持的视频"),
+    "truncated mp4": (lambda tmp: samples.video_bytes(tmp_path=tmp)[:3000], "损坏"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_VIDEOS))
+def test_a_bad_video_is_refused_with_a_message_and_leaves_no_row_and_no_file(case, editor, media_storage, tmp_path):
+    make, word = BAD_VIDEOS[case]
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_video(samples.upload(make(tmp_path), "clip.mp4"), by=editor)
+    assert_refused(exc_info, word)
+    assert_nothing_left(media_storage)
+
+
+def test_captions_that_are_not_webvtt_are_refused_and_nothing_is_stored(editor, media_storage, tmp_path):
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_video(
+            samples.upload(samples.video_bytes(tmp_path=tmp_path), "clip.mp4"), by=editor,
+            captions=samples.upload(b"1\n00:00:00,000 --> 00:00:01,000\nSRT\n", "clip.srt"),
+        )
+    assert_refused(exc_info, "WebVTT")
+    assert_nothing_left(media_storage)
+
+
+def test_a_video_over_the_size_cap_is_refused(editor, media_storage, tmp_path, settings):
+    settings.PARKPORTAL_MEDIA_VIDEO_MAX_BYTES = 1000
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_video(samples.upload(samples.video_bytes(tmp_path=tmp_path), "clip.mp4"), by=editor)
+    assert_refused(exc_info, "过大")
+    assert_nothing_left(media_storage)
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+GOOD_DOCUMENTS = {
+    "pdf": (samples.pdf_bytes, "notice.pdf"),
+    "ofd": (samples.ofd_bytes, "notice.ofd"),
+    "docx": (samples.docx_bytes, "notice.docx"),
+    "xlsx": (samples.xlsx_bytes, "table.xlsx"),
+    "doc": (lambda: samples.ole_bytes("WordDocument"), "notice.doc"),
+    "xls": (lambda: samples.ole_bytes("Workbook"), "table.xls"),
+    "wps": (lambda: samples.ole_bytes("WordDocument"), "通知.wps"),
+    "et": (lambda: samples.ole_bytes("Workbook"), "表格.et"),
+}
+
+
+@pytest.mark.parametrize("kind", list(GOOD_DOCUMENTS))
+def test_documents_are_typed_by_their_content(kind, editor, media_storage):
+    make, name = GOOD_DOCUMENTS[kind]
+    attachment = actions.upload_attachment(samples.upload(make(), name), by=editor, title="申报通知")
+    assert attachment.kind == kind and attachment.size_bytes == len(make())
+    assert attachment.file.name.startswith("originals/attachments/")
+    assert files_under(media_storage[0]) == []  # never in public storage
+
+
+def test_a_docx_renamed_pdf_is_still_a_docx(editor, media_storage):
+    attachment = actions.upload_attachment(samples.upload(samples.docx_bytes(), "renamed.pdf"), by=editor)
+    assert attachment.kind == "docx"
+
+
+BAD_DOCUMENTS = {
+    "zero bytes": (lambda: b"", "空的"),
+    "html renamed .pdf": (lambda: b"<html><body>hi</body></html>", "不支持"),
+    "an executable renamed .doc": (lambda: b"MZ\x90\x00" + b"\0" * 200, "不支持"),
+    "a plain zip": (lambda: samples.zip_bytes({"a.txt": b"x"}), "不支持"),
+    "a word file with macros": (samples.docm_bytes, "宏"),
+    "a broken zip": (lambda: b"PK\x03\x04" + b"\x00" * 40, "损坏"),
+    "a powerpoint file": (lambda: samples.ole_bytes("PowerPoint Document"), "不支持"),
+    "a truncated pdf": (lambda: samples.pdf_bytes()[:40], "损坏"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_DOCUMENTS))
+def test_a_bad_document_is_refused_with_a_message_and_leaves_no_row_and_no_file(case, editor, media_storage):
+    make, word = BAD_DOCUMENTS[case]
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_attachment(samples.upload(make(), "file.pdf"), by=editor)
+    assert_refused(exc_info, word)
+    assert_nothing_left(media_storage)
+
+
+@override_settings(PARKPORTAL_MEDIA_ATTACHMENT_MAX_BYTES=100)
+def test_a_document_over_the_size_cap_is_refused(editor, media_storage):
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_attachment(samples.upload(samples.docx_bytes(), "big.docx"), by=editor)
+    assert_refused(exc_info, "过大")
+    assert_nothing_left(media_storage)
