@@ -359,7 +359,7 @@ def _preview_rows(plan, outcomes, *, limit: int | None = PREVIEW_LIMIT) -> list[
         if limit is not None and len(rows) >= limit:
             break
         entry: dict[str, Any] = {
-            "row": outcome.row, "status": outcome.status.value,
+            "row": outcome.row, "status": outcome.status.value, "status_label": str(STATUS_LABELS[outcome.status]),
             "key": outcome.key or "", "name": outcome.values.get("name") or "",
         }
         if outcome.status is RowStatus.UPDATED:
@@ -378,6 +378,9 @@ def _preview_rows(plan, outcomes, *, limit: int | None = PREVIEW_LIMIT) -> list[
             ]
         rows.append(entry)
     return rows
+
+
+STATUS_LABELS = {RowStatus.NEW: "新增", RowStatus.UPDATED: "更新", RowStatus.UNCHANGED: "未变化", RowStatus.INVALID: "有错误"}
 
 
 def _duplicates(outcomes) -> int:
