@@ -19,6 +19,7 @@ Celery tasks (:mod:`.tasks`), which take the job's id only.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +37,7 @@ from apps.editorial import rules
 from apps.editorial.models import RevisionKind, Status
 
 from . import collation
-from .drafts import Draft, write_drafts
+from .drafts import TIMINGS, Draft, write_drafts
 from .importing import Status as RowStatus
 from .importing import count_outcomes, diff_against, validate_rows
 from .models import (
@@ -474,7 +475,9 @@ def _apply(job: ImportJob) -> None:
     by = job.confirmed_by
     require(may_import(by, target), _("您没有批量导入%(label)s的权限。") % {"label": target.schema.label})
     report_progress(job.pk, 0, job.row_count, "applying")
+    clock = time.perf_counter()
     plan, outcomes, existing = _plan(job, target)
+    TIMINGS["validate"] = time.perf_counter() - clock
     drafts = []
     for outcome in outcomes:
         if outcome.status is RowStatus.NEW:
@@ -495,8 +498,10 @@ def _apply(job: ImportJob) -> None:
         written += len(part)
         report_progress(job.pk, written, max(len(drafts), 1), "applying")
     batch_id = None
+    clock = time.perf_counter()
     if drafts:
         batch_id = _submit_batch(job, target, drafts, plan, outcomes, counts, by=by)
+    TIMINGS["batch"] = time.perf_counter() - clock
     now = timezone.now()
     status = ImportStatus.DONE if drafts else ImportStatus.NOTHING_TO_DO
     ImportJob.objects.filter(pk=job.pk).update(

@@ -46,6 +46,22 @@ from apps.editorial.snapshots import content_fields, set_fields
 
 from .targets import CHUNK, Existing, Target, chunks
 
+# Seconds spent per stage by write_drafts in this process (read by bench/import/run.py).
+TIMINGS: dict[str, float] = {}
+
+
+class _Stage:
+    def __init__(self):
+        import time
+
+        self.clock = time.perf_counter
+        self.last = self.clock()
+
+    def __call__(self, name: str) -> None:
+        now = self.clock()
+        TIMINGS[name] = TIMINGS.get(name, 0.0) + now - self.last
+        self.last = now
+
 
 @dataclass
 class Draft:
@@ -145,6 +161,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         rel = next(r for r in model._meta.related_objects if r.get_accessor_name() == accessor)
         fk_attname = rel.field.attname
 
+    stage = _Stage()
     new = [d for d in drafts if d.existing is None]
     changed = [d for d in drafts if d.existing is not None]
 
@@ -156,6 +173,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         draft.item = item
         draft.from_state = Status.DRAFT
     model._base_manager.bulk_create([d.item for d in new], batch_size=CHUNK)
+    stage("rows")
 
     # 2. Changed items: the latest version in memory, with the file's changes.
     row_writes, row_fields, child_deletes, child_creates = [], set(), [], []
@@ -204,6 +222,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
                 if obj is not None:
                     child["pk"] = obj.pk
 
+    stage("children")
     # 4. Revision numbers, then the revisions.
     numbers: dict[str, int] = {}
     changed_ids = [str(d.item.pk) for d in changed]
@@ -224,7 +243,9 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         )
         draft.revision = revision
         revisions.append(revision)
+    stage("snapshots")
     Revision.objects.bulk_create(revisions, batch_size=CHUNK)
+    stage("revisions")
 
     # 5. Workflow state of every item, as record_revision leaves it.
     latest = Subquery(
@@ -240,6 +261,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         model._base_manager.filter(pk__in=part).update(
             latest_revision=latest, status=state, updated_by=by, updated_at=now, schedule_error="",
         )
+    stage("state")
     entries = []
     for draft in drafts:
         item = draft.item
@@ -253,5 +275,6 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
             data={"revision": draft.revision.number, **(audit_data or {})},
         ))
     AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    stage("audit")
     return drafts
 

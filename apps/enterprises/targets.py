@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from django.db.models import Q
 
 from apps.core.models import IndustryCluster
-from apps.editorial.models import Visibility
+from apps.editorial.models import Revision, Visibility
 
 from . import collation
 from .importing import ENTERPRISES, PLATFORMS, Schema
@@ -89,15 +89,16 @@ class Target:
         found: dict[str, Existing] = {}
         key_field = self.key_lookup()
         for part in chunks(sorted(set(keys))):
-            rows = list(
-                self.model._base_manager.filter(**{f"{key_field}__in": part}).select_related("latest_revision")
-            )
+            rows = list(self.model._base_manager.filter(**{f"{key_field}__in": part}))
             children = self._load_children([row.pk for row in rows])
+            # Snapshots are read only for the rows whose latest version is a pending draft.
+            pending = [row.latest_revision_id for row in rows if Existing(row, {}).pending_draft]
+            revisions = Revision.objects.in_bulk(pending) if pending else {}
             for row in rows:
                 existing = Existing(obj=row, values={})
-                if existing.pending_draft and row.latest_revision is not None:
-                    snapshot = row.latest_revision.snapshot
-                    self._values_from_snapshot(existing, snapshot)
+                if existing.pending_draft and row.latest_revision_id in revisions:
+                    row.latest_revision = revisions[row.latest_revision_id]
+                    self._values_from_snapshot(existing, row.latest_revision.snapshot)
                 else:
                     self._values_from_row(existing, children.get(row.pk, []))
                 found[getattr(row, key_field)] = existing
@@ -198,9 +199,19 @@ class EnterpriseTarget(Target):
             if kind_id not in have:
                 kept.append({"pk": None, "kind_id": kind_id, "certificate_number": "", "valid_from": None, "valid_until": None})
                 have.add(kind_id)
-        positions = dict(QualificationKind.objects.values_list("pk", "position")) if kept else {}
+        positions = self._positions() if len(kept) > 1 else {}
         kept.sort(key=lambda c: (positions.get(c["kind_id"], 0), c["kind_id"], c["pk"] or 0))
         return kept
+
+    def _positions(self) -> dict:
+        """Kind positions (the child rows' order), read once per second at most."""
+        import time
+
+        cached = getattr(self, "_position_cache", None)
+        if cached is None or time.monotonic() - cached[0] > 1:
+            cached = (time.monotonic(), dict(QualificationKind.objects.values_list("pk", "position")))
+            self._position_cache = cached
+        return cached[1]
 
 
 class PlatformTarget(Target):
