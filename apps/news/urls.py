@@ -1,7 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import feeds, views
 
 app_name = "news"
 
-# The public views arrive with the app's issue; until "news:index" exists the
-# main navigation points at the portal's "coming soon" page.
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:year>/<int:month>/<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("feed/rss/", feeds.LatestReleasesFeed(), name="rss"),
+    path("feed/atom/", feeds.LatestReleasesAtomFeed(), name="atom"),
+]

@@ -1,0 +1,106 @@
+"""Public pages of the newsroom. Every read goes through PressRelease.objects
+(published() for lists, public_item() for a detail page), in a constant number
+of queries whatever the number of releases, pictures or clusters."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from apps.core.models import IndustryCluster
+from apps.editorial.public import public_item
+from apps.media.models import Attachment
+from apps.media.views import attachment_response
+
+from .models import PressRelease
+
+PAGE_SIZE = getattr(settings, "PARKPORTAL_NEWS_PAGE_SIZE", 20)
+RELATED_COUNT = 4
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_safe
+def index(request):
+    releases = PressRelease.objects.published().newest_first()
+    clusters = list(IndustryCluster.objects.ordered())
+    cluster = next((c for c in clusters if c.slug == request.GET.get("cluster")), None)
+    year = _int(request.GET.get("year"))
+    if cluster is not None:
+        releases = releases.in_cluster(cluster)
+    if year is not None:
+        releases = releases.in_year(year)
+    years = [d.year for d in PressRelease.objects.published().datetimes(
+        "first_published_at", "year", order="DESC", tzinfo=timezone.get_current_timezone())]
+    page = Paginator(releases.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(
+        part for part in (cluster and f"cluster={cluster.slug}", year and f"year={year}") if part
+    )
+    return render(request, "news/index.html", {
+        "page": page, "releases": page.object_list, "clusters": clusters, "cluster": cluster,
+        "years": years, "year": year, "filter_query": query, "active_column": "news",
+    })
+
+
+@require_safe
+def detail(request, year: int, month: int, pk: int):
+    release, gone = public_item(request, PressRelease.objects.select_related("cover_image"), pk=pk)
+    if gone is not None:
+        return gone
+    created = timezone.localtime(release.created_at)
+    if (created.year, created.month) != (year, month):
+        return HttpResponsePermanentRedirect(release.get_absolute_url())
+    return render_release(request, release)
+
+
+def _neighbours(release):
+    if release.first_published_at is None:
+        return None, None
+    published = PressRelease.objects.published().only("pk", "title", "created_at", "first_published_at")
+    older = published.filter(first_published_at__lt=release.first_published_at).newest_first().first()
+    newer = (
+        published.filter(first_published_at__gt=release.first_published_at)
+        .order_by("first_published_at", "pk").first()
+    )
+    return older, newer
+
+
+def render_release(request, release, *, preview: bool = False):
+    """The public page; also renders any revision for staff preview (same template)."""
+    prefetch_related_objects([release], "cover_image__renditions")
+    gallery = list(release.gallery_items.select_related("image").prefetch_related("image__renditions"))
+    videos = list(release.videos.order_by("pk"))
+    attachments = list(release.attachments.order_by("pk"))
+    clusters = list(release.clusters.ordered())
+    older, newer = _neighbours(release)
+    related = []
+    if clusters:
+        related = list(
+            PressRelease.objects.published().filter(clusters__in=clusters).exclude(pk=release.pk)
+            .distinct().newest_first().for_list()[:RELATED_COUNT]
+        )
+    return render(request, "news/detail.html", {
+        "release": release, "gallery": gallery, "videos": videos, "attachments": attachments,
+        "clusters": clusters, "older": older, "newer": newer, "related": related, "preview": preview,
+        "active_column": "news",
+    })
+
+
+@require_safe
+def attachment(request, pk: int, attachment_id: int):
+    """A release's attachment, to anyone who may read the release (staff: any)."""
+    found = Attachment.objects.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    public = PressRelease.objects.viewable().filter(pk=pk, attachments=found).exists()
+    if not public and not request.user.has_perm("media.view_attachment"):
+        raise Http404
+    return attachment_response(found)
