@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -467,6 +467,12 @@ def apply_import(job_id: int) -> ImportJob:
         message = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", []) or [str(exc)])
         job = ImportJob.objects.get(pk=job_id)
         _fail(job, message)
+        return job
+    except IntegrityError:
+        # Another import or an editor created the same enterprise meanwhile: the
+        # transaction rolled back, nothing was written.
+        job = ImportJob.objects.get(pk=job_id)
+        _fail(job, _("导入期间名录已被修改（例如另一份文件同时新增了同一家企业），本次没有写入任何数据。请重新上传文件预览后再确认。"))
         return job
 
 
