@@ -26,8 +26,24 @@ class PressReleaseQuerySet(EditorialQuerySet):
         return self.filter(first_published_at__year=year)
 
     def for_list(self):
-        """What a list or card needs, in a constant number of queries."""
-        return self.select_related("cover_image").prefetch_related("cover_image__renditions")
+        """What a list or card needs (the cover's square crops), in a constant number of queries."""
+        from django.db.models import Prefetch
+
+        from apps.media.models import Rendition
+
+        crops = Rendition.objects.filter(kind=Rendition.Kind.CROP).only(
+            "image_id", "kind", "size", "format", "width", "height", "file"
+        )
+        return self.select_related("cover_image").defer("body").prefetch_related(
+            Prefetch("cover_image__renditions", queryset=crops)
+        )
+
+    def related_to(self, release, clusters):
+        """Others sharing a cluster, newest first. A semi-join, not DISTINCT over whole
+        rows, so PostgreSQL walks the public-order index and stops at the limit."""
+        through = PressRelease.clusters.through
+        sharing = through.objects.filter(industrycluster__in=clusters).values("pressrelease_id")
+        return self.filter(pk__in=sharing).exclude(pk=release.pk).newest_first()
 
 
 class PressRelease(EditorialModel):

@@ -4,7 +4,7 @@ of queries whatever the number of releases, pictures or clusters."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Max, Min, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,6 +28,16 @@ def _int(value):
         return None
 
 
+def _years() -> list[int]:
+    """Years to filter by: from the newest release back to the oldest (two index lookups,
+    where DISTINCT over every row's year would read the whole table)."""
+    span = PressRelease.objects.published().aggregate(first=Min("first_published_at"), last=Max("first_published_at"))
+    if span["first"] is None:
+        return []
+    first, last = timezone.localtime(span["first"]).year, timezone.localtime(span["last"]).year
+    return list(range(last, first - 1, -1))
+
+
 @require_safe
 def index(request):
     releases = PressRelease.objects.published().newest_first()
@@ -38,9 +48,13 @@ def index(request):
         releases = releases.in_cluster(cluster)
     if year is not None:
         releases = releases.in_year(year)
-    years = [d.year for d in PressRelease.objects.published().datetimes(
-        "first_published_at", "year", order="DESC", tzinfo=timezone.get_current_timezone())]
-    page = Paginator(releases.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    years = _years()
+    # Page through ids only (an index-only scan, cheap even 500 pages deep), then
+    # read the page's rows by id.
+    page = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_id = {r.pk: r for r in PressRelease.objects.published().filter(pk__in=ids).for_list()}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     query = "&".join(
         part for part in (cluster and f"cluster={cluster.slug}", year and f"year={year}") if part
     )
@@ -75,18 +89,17 @@ def _neighbours(release):
 
 def render_release(request, release, *, preview: bool = False):
     """The public page; also renders any revision for staff preview (same template)."""
-    prefetch_related_objects([release], "cover_image__renditions")
-    gallery = list(release.gallery_items.select_related("image").prefetch_related("image__renditions"))
+    gallery = list(release.gallery_items.select_related("image"))
+    # One renditions query for the cover and every gallery picture.
+    images = [i for i in [release.cover_image, *(item.image for item in gallery)] if i is not None]
+    prefetch_related_objects(images, "renditions")
     videos = list(release.videos.order_by("pk"))
     attachments = list(release.attachments.order_by("pk"))
     clusters = list(release.clusters.ordered())
     older, newer = _neighbours(release)
     related = []
     if clusters:
-        related = list(
-            PressRelease.objects.published().filter(clusters__in=clusters).exclude(pk=release.pk)
-            .distinct().newest_first().for_list()[:RELATED_COUNT]
-        )
+        related = list(PressRelease.objects.published().related_to(release, clusters).for_list()[:RELATED_COUNT])
     return render(request, "news/detail.html", {
         "release": release, "gallery": gallery, "videos": videos, "attachments": attachments,
         "clusters": clusters, "older": older, "newer": newer, "related": related, "preview": preview,

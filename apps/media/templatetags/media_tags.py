@@ -6,7 +6,8 @@ placeholder of the right proportions.
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import empty as empty_object
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,21 @@ register = template.Library()
 SOURCE_ORDER = ("avif", "webp")
 
 
-def _srcset(renditions) -> str:
-    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+def _url_maker():
+    """storage.url() for many names at once: a file-system storage's URL is its base
+    URL plus the quoted name, without urljoin per file (lists show dozens)."""
+    from django.core.files.storage import FileSystemStorage, default_storage
+    from django.utils.encoding import filepath_to_uri
+
+    storage = default_storage._wrapped if hasattr(default_storage, "_wrapped") else default_storage
+    if storage is empty_object or not isinstance(storage, FileSystemStorage):
+        return lambda name: default_storage.url(name)
+    base = storage.base_url
+    return lambda name: base + filepath_to_uri(name).lstrip("/")
+
+
+def _srcset(renditions, url) -> str:
+    return ", ".join(f"{url(r.file.name)} {r.width}w" for r in renditions)
 
 
 def placeholder_html(width: int, height: int, label: str) -> str:
@@ -47,15 +61,19 @@ def picture_html(image, *, sizes: str = "100vw", eager: bool = False, crop: int 
     largest = fallback_set[-1]
     # The <img> src (for browsers without srcset) is the one nearest 1280 wide.
     src = min(fallback_set, key=lambda r: abs(r.width - 1280))
-    sources = format_html_join(
-        "", '<source type="{}" srcset="{}" sizes="{}">',
-        ((by_format[f][0].content_type, _srcset(by_format[f]), sizes) for f in SOURCE_ORDER if f in by_format),
+    url = _url_maker()
+    sizes = escape(sizes)
+    # Built with escape() rather than format_html(): a list page has dozens of these.
+    sources = "".join(
+        f'<source type="{by_format[f][0].content_type}" srcset="{escape(_srcset(by_format[f], url))}" sizes="{sizes}">'
+        for f in SOURCE_ORDER if f in by_format
     )
-    loading = mark_safe(' fetchpriority="high"') if eager else mark_safe(' loading="lazy"')
-    return format_html(
-        '<picture{}>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} decoding="async"></picture>',
-        format_html(' class="{}"', css_class) if css_class else "",
-        sources, src.url, _srcset(fallback_set), sizes, largest.width, largest.height, alt, loading,
+    loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
+    css = f' class="{escape(css_class)}"' if css_class else ""
+    return mark_safe(
+        f'<picture{css}>{sources}<img src="{escape(url(src.file.name))}" srcset="{escape(_srcset(fallback_set, url))}" '
+        f'sizes="{sizes}" width="{largest.width}" height="{largest.height}" alt="{escape(alt)}"{loading} '
+        'decoding="async"></picture>'
     )
 
 
