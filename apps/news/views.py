@@ -99,7 +99,10 @@ def render_release(request, release, *, preview: bool = False):
     older, newer = _neighbours(release)
     related = []
     if clusters:
-        related = list(PressRelease.objects.published().related_to(release, clusters).for_list()[:RELATED_COUNT])
+        related = list(
+            PressRelease.objects.published().related_to(release, clusters)
+            .only("pk", "title", "created_at", "first_published_at")[:RELATED_COUNT]
+        )
     return render(request, "news/detail.html", {
         "release": release, "gallery": gallery, "videos": videos, "attachments": attachments,
         "clusters": clusters, "older": older, "newer": newer, "related": related, "preview": preview,
