@@ -57,6 +57,8 @@ SYNC_ROW_LIMIT = getattr(settings, "PARKPORTAL_ENTERPRISES_IMPORT_SYNC_ROWS", 50
 MAX_UPLOAD_BYTES = getattr(settings, "PARKPORTAL_ENTERPRISES_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # The job row keeps at most this many preview rows and errors (the counts are complete).
 PREVIEW_LIMIT = 2000
+# A running job reports its progress (to the shared cache) every this many rows read.
+PROGRESS_EVERY = getattr(settings, "PARKPORTAL_ENTERPRISES_IMPORT_PROGRESS_ROWS", 500)
 
 # Fields an enterprise user may propose changes to (the rest is curated by staff).
 PROPOSABLE_FIELDS = (
@@ -295,10 +297,22 @@ def progress_of(job: ImportJob) -> dict:
     return {"done": done, "total": total, "stage": found.get("stage", ""), "percent": int(100 * done / total)}
 
 
-def _plan(job: ImportJob, target: Target, table=None):
-    """Validate and diff the job's file against the directory: (plan, outcomes, existing)."""
+def _plan(job: ImportJob, target: Target, table=None, *, stage: str = ""):
+    """Validate and diff the job's file against the directory: (plan, outcomes, existing).
+
+    With ``stage``, progress is reported every :data:`PROGRESS_EVERY` rows read.
+    """
     table = table or _read(job)
-    plan = validate_rows(table, schema=target.schema, lookups=target.lookups())
+    progress = None
+    if stage:
+        total = job.row_count or len(table.rows)
+
+        def progress(done: int) -> None:
+            report_progress(job.pk, done, total, stage)
+
+    plan = validate_rows(
+        table, schema=target.schema, lookups=target.lookups(), progress=progress, progress_every=PROGRESS_EVERY
+    )
     keys = [row.values[target.schema.key] for row in plan.rows if not row.errors and target.schema.key in row.values]
     existing = target.load_existing(keys)
     outcomes = diff_against(plan, {key: found.values for key, found in existing.items()})
@@ -396,7 +410,7 @@ def analyse_import(job_id: int, *, table=None) -> ImportJob:
     target = target_for(job.target)
     report_progress(job.pk, 0, job.row_count, "analysing")
     try:
-        plan, outcomes, _existing = _plan(job, target, table)
+        plan, outcomes, _existing = _plan(job, target, table, stage="analysing")
     except ImportRefused as refused:
         _fail(job, refused.message)
         raise

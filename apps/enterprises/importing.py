@@ -1180,6 +1180,8 @@ def validate_rows(
     today: dt.date | None = None,
     schema: Schema | None = None,
     lookups: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 500,
 ) -> ImportPlan:
     """Clean and check every data row of ``table``; nothing is written.
 
@@ -1192,6 +1194,9 @@ def validate_rows(
     ``schema`` is :data:`ENTERPRISES` (the default) or :data:`PLATFORMS`;
     platforms pass ``lookups={"platform_kind": {name: id}, "host": {credit
     code: enterprise id}, "host_names": {enterprise id: name}}``.
+
+    ``progress`` (optional) is called with the number of data rows read so
+    far, every ``progress_every`` rows (a progress bar for large files).
     """
     schema = schema or ENTERPRISES
     header_row = getattr(table, "header_row", 1)
@@ -1246,9 +1251,12 @@ def validate_rows(
     row_number = header_row
     needed = max(spec[0] for spec in specs) + 1
     no_errors: tuple = ()
+    every = max(int(progress_every), 1) if progress is not None else 0
     with _gc_paused():
         for cells in table.rows:
             row_number += 1
+            if every and (row_number - header_row) % every == 0:
+                progress(row_number - header_row)
             if not cells:
                 continue
             if len(cells) < needed:
