@@ -8,7 +8,10 @@ from .health import run_checks
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when database, cache, broker and a worker are all fine; 503 naming what failed."""
+    """200 when database, cache, broker and a worker are all fine; 503 naming what failed.
+
+    Public: the body names the failed checks, the reasons are only logged.
+    """
     ok, checks = run_checks()
     body = {
         "status": "ok" if ok else "fail",
