@@ -45,6 +45,10 @@ from .notifications import notify
 from .snapshots import draft_workspace, materialize, snapshots_equal
 
 
+class StaleStep(InvalidTransition):
+    """The review step the reviewer was looking at has been decided meanwhile."""
+
+
 class StaleEdit(InvalidTransition):
     """The form was based on an older version than the latest one."""
 
@@ -287,11 +291,23 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
     return round_
 
 
-def _current_task(current) -> tuple[ReviewRound, ReviewTask]:
+def _current_task(current, expected_task=None) -> tuple[ReviewRound, ReviewTask]:
+    """The open round and its open task, read under the caller's row lock.
+
+    ``expected_task`` (a ReviewTask or its id) is the step the reviewer was
+    looking at: if the round has moved on since (someone else decided it, or a
+    second click of the same button), refuse rather than decide the next step.
+    """
+    expected = getattr(expected_task, "pk", expected_task)
+    stale = _("该审核步骤已由他人处理，请刷新后重试。")
+    if expected is not None and current.status != Status.IN_REVIEW:
+        raise StaleStep(stale)
     require_state(current.status == Status.IN_REVIEW, _("该内容不在审核中（当前：%(status)s）。") % {"status": current.get_status_display()})
     round_ = _open_round(current)
     task = round_ and round_.tasks.filter(status=TaskStatus.OPEN).first()
     require_state(task is not None, _("该内容没有待处理的审核步骤。"))
+    if expected is not None and task.pk != int(expected):
+        raise StaleStep(stale)
     return round_, task
 
 
@@ -307,9 +323,11 @@ def _require_reviewer(by, round_, task):
 
 
 @transaction.atomic
-def approve(item, *, by, note: str = "") -> ReviewTask:
+def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None = None) -> ReviewTask:
+    """Decide the open step. Pass ``expected_task`` (what the reviewer saw) so that
+    a stale or repeated click never approves the next step."""
     current = lock_for_update(item)
-    round_, task = _current_task(current)
+    round_, task = _current_task(current, expected_task)
     _require_reviewer(by, round_, task)
     now = timezone.now()
     ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
@@ -331,10 +349,10 @@ def approve(item, *, by, note: str = "") -> ReviewTask:
 
 
 @transaction.atomic
-def request_changes(item, *, by, note: str) -> ReviewTask:
+def request_changes(item, *, by, note: str, expected_task: ReviewTask | int | None = None) -> ReviewTask:
     note = _require_text(note, _("退回修改时请填写修改意见。"))
     current = lock_for_update(item)
-    round_, task = _current_task(current)
+    round_, task = _current_task(current, expected_task)
     _require_reviewer(by, round_, task)
     now = timezone.now()
     ReviewTask.objects.filter(pk=task.pk).update(

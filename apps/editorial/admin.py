@@ -35,7 +35,7 @@ from .availability import available_actions
 from .diff import compare
 from .models import (
     EmailOptOut, PreviewLink, ReviewBatch, ReviewChain, ReviewComment, ReviewRound, ReviewStep, Revision,
-    Status, Visibility,
+    RoundStatus, Status, TaskStatus, Visibility,
 )
 from .public import render_revision
 from .snapshots import draft_workspace
@@ -87,6 +87,17 @@ def _parse_major(raw: str):
     return {"major": True, "minor": False}.get(raw or "")
 
 
+def _parse_task(raw: str):
+    """The review task the reviewer's form was rendered for (posted as ``task``)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(_("审核步骤编号无效，请刷新后重试。"))
+
+
 def run_action(code: str, item, user, data) -> str:
     """Call the action for a button press; return the success message."""
     note = data.get("note", "")
@@ -94,10 +105,10 @@ def run_action(code: str, item, user, data) -> str:
         actions.submit(item, by=user, note=note)
         return _("已提交审核。")
     if code == "approve":
-        actions.approve(item, by=user, note=note)
+        actions.approve(item, by=user, note=note, expected_task=_parse_task(data.get("task")))
         return _("已审核通过。")
     if code == "request_changes":
-        actions.request_changes(item, by=user, note=note)
+        actions.request_changes(item, by=user, note=note, expected_task=_parse_task(data.get("task")))
         return _("已退回修改。")
     if code == "publish":
         actions.publish(item, by=user, major=_parse_major(data.get("major")), change_note=data.get("change_note", ""))
@@ -283,9 +294,15 @@ class EditorialAdminMixin:
     def workflow_context(self, request, obj) -> dict:
         ref = ReviewRound.ref_filter(obj)
         rounds = list(ReviewRound.objects.filter(**ref).prefetch_related("tasks__group", "tasks__decided_by")[:5])
-        allowed = available_actions(obj, request.user, round_=rounds[0] if rounds else None)
+        # The step on screen: approve / request changes post its id, so a stale or
+        # repeated click is refused instead of deciding the next step.
+        open_task = None
+        if rounds and rounds[0].status == RoundStatus.IN_PROGRESS:
+            open_task = next((t for t in rounds[0].tasks.all() if t.status == TaskStatus.OPEN), None)
+        allowed = available_actions(obj, request.user, round_=rounds[0] if rounds else None, task=open_task)
         buttons = [
-            {"code": code, "label": ACTION_LABELS[code], "inputs": ACTION_INPUTS.get(code, [])}
+            {"code": code, "label": ACTION_LABELS[code], "inputs": ACTION_INPUTS.get(code, []),
+             "task": open_task.pk if open_task and code in ("approve", "request_changes") else None}
             for code in ACTION_LABELS if code in allowed and not (code == "lock" and obj.locked_by_id == request.user.pk and obj.lock_is_active())
         ]
         comments = list(ReviewComment.objects.filter(**ref, parent__isnull=True).select_related("author", "resolved_by").prefetch_related("replies__author"))

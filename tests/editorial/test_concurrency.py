@@ -70,3 +70,30 @@ def test_concurrent_publish_publishes_once(postgresql, pages, people):
     assert outcomes.count("ok") == 1, outcomes
     assert refresh(page).status == Status.PUBLISHED
     assert AuditEntry.objects.filter(object_id=str(page.pk), action="editorial.publish").count() == 1
+
+
+def test_two_reviewers_of_the_same_group_on_the_same_step_approve_it_once(postgresql, pages, people):
+    """Both steps belong to 审核: without the expected step the slower click would
+    find 签发 open, pass the group check and approve it too."""
+    from django.contrib.auth.models import Group
+
+    from apps.core.models import AuditEntry
+    from apps.editorial.chains import chain_for
+
+    page = pages.draft()
+    step = chain_for(page).steps.get(position=1)
+    step.group = Group.objects.get(name="审核")
+    step.save()
+    actions.submit(page, by=people.editor)
+    seen = ReviewTask.objects.get(round__object_id=str(page.pk), status=TaskStatus.OPEN)
+    outcomes = run_at_once(
+        lambda: actions.approve(page, by=people.reviewer, note="A", expected_task=seen.pk),
+        lambda: actions.approve(page, by=people.reviewer2, note="B", expected_task=seen.pk),
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    loser = next(o for o in outcomes if o != "ok")
+    assert isinstance(loser, actions.StaleStep) and "已由他人处理" in str(loser)
+    tasks = ReviewTask.objects.filter(round__object_id=str(page.pk)).order_by("position")
+    assert [t.status for t in tasks] == [TaskStatus.APPROVED, TaskStatus.OPEN]
+    assert refresh(page).status == Status.IN_REVIEW
+    assert AuditEntry.objects.filter(object_id=str(page.pk), action="editorial.approve").count() == 1
