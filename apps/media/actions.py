@@ -125,6 +125,12 @@ def validate_image(file) -> tuple[bytes, processing.ProbeResult]:
         )
     except processing.ImageRejected as exc:
         raise ValidationError(exc.message, code=exc.code) from None
+    if probe.animated:
+        # Renditions are still images: an animation would silently lose every
+        # frame but the first, so it is refused and the editor picks a frame.
+        exc = processing.ImageRejected("animated", format=probe.pillow_format.replace("PNG", "APNG"),
+                                       frames=probe.frames)
+        raise ValidationError(exc.message, code=exc.code)
     return data, probe
 
 

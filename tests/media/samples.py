@@ -90,3 +90,21 @@ def gif_animation() -> bytes:
     out = io.BytesIO()
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
     return out.getvalue()
+
+
+def animation(fmt: str = "GIF", frames: int = 2) -> bytes:
+    """A two-frame animation: GIF, animated WebP, APNG ("PNG") or animated AVIF."""
+    colours = [(255, 0, 0), (0, 0, 255), (0, 255, 0)]
+    ims = [Image.new("RGB", (120, 80), colours[i % 3]) for i in range(frames)]
+    out = io.BytesIO()
+    ims[0].save(out, fmt, save_all=True, append_images=ims[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+def heic_bytes(size=(700, 500)) -> bytes:
+    """A phone-style HEIC with EXIF (GPS included), written by pillow-heif."""
+    from apps.media import processing
+
+    assert processing.heif_supported()
+    return images.encode(images.quadrant_image(size), "HEIF", quality=90,
+                         exif=images.make_exif(orientation=1).tobytes())

@@ -1,9 +1,12 @@
 """Uploading images, videos and attachments through the actions: what is
 accepted, what is refused (a Chinese message, no row, no file), and who did it."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from PIL import Image as PILImage
 
 from apps.core.errors import NotAllowed
 from apps.core.models import AuditEntry
@@ -50,6 +53,27 @@ BAD_IMAGES = {
         lambda: samples.upload(samples.jpeg_bytes(size=(200, 100)) + samples.docx_bytes(), "poly.jpg"), "非图片内容"),
     "plain text": (lambda: samples.upload("这不是图片".encode() * 20, "text.png"), "不是有效的图片"),
     "pdf named .jpg": (lambda: samples.upload(samples.pdf_bytes(), "scan.jpg"), "图片"),
+    "script inside a jpeg comment": (lambda: samples.upload(images.encode(
+        images.quadrant_image((80, 60)), "JPEG", comment=b"<script src=//evil.example/x.js></script>"), "c.jpg"),
+        "非图片内容"),
+    "html after the end of a jpeg (polyglot)": (lambda: samples.upload(
+        samples.jpeg_bytes(size=(200, 100)) + b"<html><body><script>alert(1)</script></body></html>", "p.jpg"),
+        "非图片内容"),
+    "gif carrying a script": (lambda: samples.upload(images.encode(
+        images.quadrant_image((20, 20)).convert("P"), "GIF", comment=b"*/=1;<script>alert(1)</script>"), "g.gif"),
+        "非图片内容"),
+    "gzipped svg (.svgz)": (lambda: samples.upload(
+        __import__("gzip").compress(b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'), "logo.svgz"), "SVG"),
+    "bmp (unsupported format)": (lambda: samples.upload(
+        images.encode(images.quadrant_image((40, 30)), "BMP"), "scan.jpg"), "不支持的图片格式"),
+}
+
+# Animations would silently lose every frame but the first: refused, the editor picks a frame.
+ANIMATIONS = {
+    "gif": lambda: samples.animation("GIF"),
+    "webp": lambda: samples.animation("WEBP"),
+    "apng": lambda: samples.animation("PNG"),
+    "avif": lambda: samples.animation("AVIF"),
 }
 
 
@@ -59,6 +83,25 @@ def test_a_bad_image_is_refused_with_a_message_and_leaves_no_row_and_no_file(cas
     with pytest.raises(ValidationError) as exc_info:
         actions.upload_image(make(), by=editor, alt_text="说明")
     assert_refused(exc_info, word)
+    assert_nothing_left(media_storage)
+
+
+@pytest.mark.parametrize("fmt", list(ANIMATIONS))
+def test_an_animated_image_is_refused_with_a_message_and_leaves_no_row_and_no_file(fmt, editor, media_storage):
+    data = ANIMATIONS[fmt]()
+    with pytest.raises(ValidationError) as exc_info:
+        actions.upload_image(samples.upload(data, "moving.bin"), by=editor, alt_text="说明")
+    assert_refused(exc_info, "不支持动图", "静态图片", "共 2 帧")
+    assert exc_info.value.error_list[0].code == "animated"
+    assert_nothing_left(media_storage)
+
+
+def test_an_animated_gif_is_a_form_error_in_the_admin(client, editor, media_storage):
+    client.force_login(editor)
+    response = client.post("/admin/media/image/add/", {
+        "upload": samples.upload(samples.gif_animation(), "moving.gif"), "alt_text": "x", "title": "t",
+    })
+    assert response.status_code == 200 and "不支持动图" in response.content.decode()
     assert_nothing_left(media_storage)
 
 
@@ -124,16 +167,45 @@ def test_uploading_a_failed_image_again_queues_it_again(editor, media_storage):
     assert again.status == Status.PENDING and again.error == "" and again.attempts == 0
 
 
-@pytest.mark.parametrize("kind", ["png", "gif animation", "cmyk jpeg", "16-bit png"])
-def test_other_formats_are_accepted(kind, editor, media_storage):
-    data = {
-        "png": lambda: samples.png_bytes(),
-        "gif animation": samples.gif_animation,
-        "cmyk jpeg": lambda: images.encode(images.quadrant_image(mode="CMYK"), "JPEG"),
-        "16-bit png": lambda: images.encode(images.quadrant_image().convert("L").convert("I;16"), "PNG"),
-    }[kind]()
-    image = actions.upload_image(samples.upload(data, "file.bin"), by=editor)
-    assert image.status == Status.PENDING
+def _palette_with_transparency():
+    im = images.quadrant_image((700, 500)).convert("P")
+    return images.encode(im, "PNG", transparency=0, exif=images.make_exif(orientation=1).tobytes())
+
+
+# Each carries EXIF with GPS (where the format has a place for it).
+OTHER_FORMATS = {
+    "png": (lambda: samples.png_bytes(), "png"),
+    "still gif": (lambda: images.encode(images.quadrant_image((700, 500)).convert("P"), "GIF"), "gif"),
+    "cmyk jpeg": (lambda: images.encode(images.quadrant_image((700, 500), mode="CMYK"), "JPEG",
+                                        exif=images.make_exif(orientation=1).tobytes()), "jpeg"),
+    "16-bit png": (lambda: images.encode(images.quadrant_image((700, 500)).convert("L").convert("I;16"), "PNG",
+                                         exif=images.make_exif(orientation=1).tobytes()), "png"),
+    "palette png with transparency": (_palette_with_transparency, "png"),
+    "heic (phone photo)": (lambda: samples.heic_bytes(), "heif"),
+    "tiff": (lambda: images.encode(images.quadrant_image((700, 500)), "TIFF",
+                                   exif=images.make_exif(orientation=1).tobytes()), "tiff"),
+}
+
+
+@pytest.mark.parametrize("kind", list(OTHER_FORMATS))
+def test_other_formats_are_accepted_and_processed_to_ready_renditions_without_metadata(kind, editor, media_storage):
+    make, fmt = OTHER_FORMATS[kind]
+    image = actions.upload_image(samples.upload(make(), "file.bin"), by=editor, alt_text="说明")
+    assert image.status == Status.PENDING and image.format == fmt
+    assert files_under(media_storage[1]) == [image.original.name]
+    assert actions.process_image(image.pk) == "ready"
+    image.refresh_from_db()
+    assert image.status == Status.READY and image.error == ""
+    renditions = list(image.renditions.all())
+    assert {r.format for r in renditions} == {"avif", "webp", "jpeg"}
+    assert {r.kind for r in renditions} == {"width", "crop"}
+    for rendition in renditions:
+        data = (media_storage[0] / rendition.file.name).read_bytes()
+        with PILImage.open(io.BytesIO(data)) as out:
+            assert out.size == (rendition.width, rendition.height)
+            assert out.mode in ("RGB", "RGBA", "L"), (rendition.format, out.mode)
+            assert not out.getexif() and "exif" not in out.info and "icc_profile" not in out.info
+        assert b"GPS" not in data and b"TestCam" not in data and b"secret description" not in data
 
 
 def test_someone_without_the_media_permission_cannot_upload(make_user, media_storage):
