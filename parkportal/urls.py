@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -12,6 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
 ]
+
+# The README's run command (DEBUG) serves renditions, web videos and posters from
+# MEDIA_ROOT itself; in production the reverse proxy or the object store does, and
+# static() adds nothing when DEBUG is off.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Every public URL exists twice: /news/ (Simplified, the default) and
 # /zh-hant/news/ (Traditional, converted server-side).
