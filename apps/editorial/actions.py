@@ -235,6 +235,25 @@ def _authors_of_version(item) -> list[int]:
     return sorted(set(revisions.values_list("created_by_id", flat=True)))
 
 
+def _submitters_of_version(item) -> set[int]:
+    """Who sent the latest version to review (the open round's submitter, and any
+    earlier round of the same revision): they may not publish it either."""
+    if not item.latest_revision_id:
+        return set()
+    return set(
+        ReviewRound.objects.filter(**_ref(item), revision_id=item.latest_revision_id)
+        .exclude(status=RoundStatus.URGENT).values_list("submitted_by_id", flat=True)
+    )
+
+
+def may_publish_urgently(by, item) -> bool:
+    """The two-person rule for urgent publishing: neither an author of the version
+    nor whoever submitted it."""
+    if rules.exempt_from_two_person_rule(by):
+        return True
+    return by.pk not in _authors_of_version(item) and by.pk not in _submitters_of_version(item)
+
+
 def _open_task(round_, position: int, now=None) -> ReviewTask:
     step = round_.step(position)
     now = now or timezone.now()
@@ -445,8 +464,8 @@ def urgent_publish(item, *, by, reason: str, major: bool | None = None, change_n
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
     authors = _authors_of_version(current)
     require(
-        rules.exempt_from_two_person_rule(by) or by.pk not in authors,
-        _("双人审核规则：作者不能发布自己的稿件，紧急发布也不例外。"),
+        may_publish_urgently(by, current),
+        _("双人审核规则：编辑或提交该版本的人不能发布它，紧急发布也不例外。"),
     )
     major, change_note = _check_change_note(current, major, change_note)
     now = timezone.now()

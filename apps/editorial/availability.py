@@ -39,9 +39,9 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
         and item.status in (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED)
         and item.latest_revision_id
     ):
-        from .actions import _authors_of_version
+        from .actions import may_publish_urgently
 
-        if rules.exempt_from_two_person_rule(user) or user.pk not in _authors_of_version(item):
+        if may_publish_urgently(user, item):
             found.add("urgent_publish")
     if item.awaiting_retrospective_review and user.has_perm(rules.APPROVE_RETROSPECTIVELY):
         urgent = last if last is not None and last.status == RoundStatus.URGENT else None
