@@ -96,36 +96,48 @@ def prepare_instance(obj) -> None:
     obj.sort_key = collation.sort_key(obj.name or "")
 
 
-def _qualification_rows(qualifications) -> dict | None:
-    if qualifications is None:
-        return None
-    return {"qualifications": [dict(row) for row in qualifications]}
+def _child_rows(qualifications=None, photos=None) -> dict | None:
+    """Child rows to write; an accessor left as None keeps its rows."""
+    children = {}
+    if qualifications is not None:
+        children["qualifications"] = [dict(row) for row in qualifications]
+    if photos is not None:
+        children["photos"] = [{"position": position, **dict(row)} for position, row in enumerate(photos)]
+    return children or None
 
 
-def create_enterprise(*, by, fields: dict, qualifications=None, kind=RevisionKind.EDIT, summary: str = "") -> Enterprise:
-    """A new enterprise as a draft. ``qualifications``: dicts of kind, certificate_number, valid_from, valid_until."""
+def create_enterprise(*, by, fields: dict, qualifications=None, photos=None, kind=RevisionKind.EDIT,
+                      summary: str = "") -> Enterprise:
+    """A new enterprise as a draft. ``qualifications``: dicts of kind, certificate_number,
+    valid_from, valid_until; ``photos``: dicts of image and caption, in order."""
     return editorial.create_draft(
         Enterprise, by=by, fields=prepare_fields(Enterprise, fields),
-        children=_qualification_rows(qualifications), kind=kind, summary=summary,
+        children=_child_rows(qualifications, photos), kind=kind, summary=summary,
     )
 
 
-def edit_enterprise(enterprise, *, by, fields: dict | None = None, qualifications=None,
+def edit_enterprise(enterprise, *, by, fields: dict | None = None, qualifications=None, photos=None,
                     kind=RevisionKind.EDIT, summary: str = "", base_revision_id: int | None = None):
     """A new draft version of an enterprise (the public keeps the published one)."""
     return editorial.save_draft(
         enterprise, by=by, fields=prepare_fields(Enterprise, fields or {}) or None,
-        children=_qualification_rows(qualifications), kind=kind, summary=summary,
+        children=_child_rows(qualifications, photos), kind=kind, summary=summary,
         base_revision_id=base_revision_id,
     )
 
 
-def create_platform(*, by, fields: dict, kind=RevisionKind.EDIT, summary: str = "") -> Platform:
-    return editorial.create_draft(Platform, by=by, fields=prepare_fields(Platform, fields), kind=kind, summary=summary)
+def create_platform(*, by, fields: dict, photos=None, kind=RevisionKind.EDIT, summary: str = "") -> Platform:
+    return editorial.create_draft(
+        Platform, by=by, fields=prepare_fields(Platform, fields), children=_child_rows(photos=photos),
+        kind=kind, summary=summary,
+    )
 
 
-def edit_platform(platform, *, by, fields: dict, kind=RevisionKind.EDIT, summary: str = ""):
-    return editorial.save_draft(platform, by=by, fields=prepare_fields(Platform, fields), kind=kind, summary=summary)
+def edit_platform(platform, *, by, fields: dict | None = None, photos=None, kind=RevisionKind.EDIT, summary: str = ""):
+    return editorial.save_draft(
+        platform, by=by, fields=prepare_fields(Platform, fields or {}) or None, children=_child_rows(photos=photos),
+        kind=kind, summary=summary,
+    )
 
 
 @transaction.atomic

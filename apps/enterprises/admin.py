@@ -24,10 +24,12 @@ from .forms import ImportForm
 from .models import (
     Enterprise,
     EnterpriseMembership,
+    EnterprisePhoto,
     ImportJob,
     ImportStatus,
     Platform,
     PlatformKind,
+    PlatformPhoto,
     Qualification,
     QualificationKind,
 )
@@ -190,6 +192,24 @@ class QualificationInline(EditorialChildInlineMixin, admin.TabularInline):
     fields = ("kind", "certificate_number", "valid_from", "valid_until")
 
 
+class PhotoInline(EditorialChildInlineMixin, admin.TabularInline):
+    extra = 1
+    fields = ("position", "image", "caption")
+    # The magnifier opens the image library, whose "增加图片" uploads through apps.media.
+    raw_id_fields = ("image",)
+
+
+class EnterprisePhotoInline(PhotoInline):
+    model = EnterprisePhoto
+
+
+class PlatformPhotoInline(PhotoInline):
+    model = PlatformPhoto
+
+
+MEDIA_HELP = gettext_lazy("先在“媒体资源”中上传（或点放大镜后选择、新增），再在此填写。提交审核前，图片须有替代文本且已处理完成。")
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(EditorialAdminMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     list_display = ("name", "credit_code", "cluster", "directory_status")
@@ -197,11 +217,13 @@ class EnterpriseAdmin(EditorialAdminMixin, SpreadsheetAdminMixin, admin.ModelAdm
     search_fields = ("name", "short_name", "credit_code")
     list_select_related = ("cluster",)
     autocomplete_fields = ("service_liaison",)
-    inlines = [QualificationInline]
+    raw_id_fields = ("logo",)
+    inlines = [QualificationInline, EnterprisePhotoInline]
     fieldsets = (
         (None, {"fields": ("name", "short_name", "credit_code", "cluster", "directory_status", "sensitivity")}),
         (gettext_lazy("基本信息"), {"fields": ("founded_on", "registered_capital", "headcount", "address", ("latitude", "longitude"), "website", "phone")}),
         (gettext_lazy("介绍"), {"fields": ("description", "main_products")}),
+        (gettext_lazy("企业标志"), {"fields": ("logo",), "description": MEDIA_HELP}),
         (gettext_lazy("服务"), {"fields": ("is_representative", "is_key_project", "service_liaison")}),
     )
 
@@ -218,6 +240,7 @@ class PlatformAdmin(EditorialAdminMixin, SpreadsheetAdminMixin, admin.ModelAdmin
     list_select_related = ("kind", "host")
     autocomplete_fields = ("host",)
     fields = ("name", "kind", "level", "host", "established_on", "address", "website", "phone", "description", "sensitivity")
+    inlines = [PlatformPhotoInline]
 
     def save_model(self, request, obj, form, change):
         actions.prepare_instance(obj)

@@ -109,7 +109,12 @@ def _json_value(value):
 
 
 class Snapshotter:
-    """Builds ``serialize()``-equal snapshots for one model without queries."""
+    """Builds ``serialize()``-equal snapshots for one model without queries.
+
+    The import writes the child rows of ``children_accessor``; the model's other
+    ``editorial_children`` (photos) are carried over from the latest version
+    (``Existing.carried``, already in snapshot form), empty for a new item.
+    """
 
     def __init__(self, model, children_accessor: str | None):
         self.fields = [(f.attname, f) for f in content_fields(model)]
@@ -122,9 +127,10 @@ class Snapshotter:
                 f.attname for f in self.child_model._meta.concrete_fields
                 if not f.primary_key and f.name != rel.field.name
             ]
+        self.carried = [accessor for accessor in model.editorial_children if accessor != children_accessor]
         self.m2m = [f.name for f in model._meta.many_to_many]
 
-    def snapshot(self, item, children: list | None) -> dict:
+    def snapshot(self, item, children: list | None, carried: dict | None = None) -> dict:
         fields = {}
         for attname, field in self.fields:
             value = getattr(item, attname)
@@ -137,6 +143,8 @@ class Snapshotter:
                 {"pk": child.get("pk"), **{name: _json_value(child.get(name)) for name in self.child_fields}}
                 for child in (children or [])
             ]
+        for accessor in self.carried:
+            result_children[accessor] = list((carried or {}).get(accessor, []))
         if self.m2m:  # pragma: no cover - the directory models have none
             raise NotImplementedError("bulk drafts of models with many-to-many fields")
         return {"fields": fields, "m2m": {}, "children": result_children}
@@ -238,7 +246,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         number = numbers.get(str(item.pk), 0) + 1
         revision = Revision(
             content_type=ct, object_id=str(item.pk), number=number, kind=kind, created_by=by, created_at=now,
-            snapshot=snapshotter.snapshot(item, draft.children),
+            snapshot=snapshotter.snapshot(item, draft.children, draft.existing.carried if draft.existing else None),
             based_on_id=item.latest_revision_id, summary=summary[:200],
         )
         draft.revision = revision

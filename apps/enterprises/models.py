@@ -158,7 +158,10 @@ class Enterprise(EditorialModel):
     phone = models.CharField(_("联系电话"), max_length=50, blank=True, help_text=_("对外公开的电话"))
     description = models.TextField(_("企业简介"), max_length=4000, blank=True)
     main_products = models.TextField(_("主要产品"), max_length=1000, blank=True)
-    # TODO(issue 4): logo and photos as apps.media assets once the media app lands.
+    logo = models.ForeignKey(
+        "media.Image", verbose_name=_("企业标志"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("先在“媒体资源”中上传；提交审核前须有替代文本并已处理完成"),
+    )
     is_representative = models.BooleanField(
         _("产业代表性企业"), default=False, help_text=_("在所属产业的介绍中重点展示")
     )
@@ -177,7 +180,7 @@ class Enterprise(EditorialModel):
     objects = EnterpriseQuerySet.as_manager()
 
     public_renderer = "apps.enterprises.views.render_enterprise"
-    editorial_children = ("qualifications",)
+    editorial_children = ("qualifications", "photos")
 
     class Meta:
         verbose_name = _("企业")
@@ -216,7 +219,60 @@ class Enterprise(EditorialModel):
         problems = []
         if self.is_key_project and not self.service_liaison_id:
             problems.append(str(_("重点项目企业须指定服务专员")))
-        return problems
+        return problems + _image_problems(self, ["logo_id"])
+
+    def image_ids(self) -> list[int]:
+        """The logo and the photos, for one renditions prefetch."""
+        return [pk for pk in [self.logo_id, *(p.image_id for p in self.photos.all())] if pk]
+
+
+def _image_problems(item, field_attnames: list[str]) -> list[str]:
+    """Submission problems of the images the latest version (the draft being
+    submitted, read from its snapshot) shows: its image fields and photos."""
+    from apps.media.checks import image_problems
+
+    snapshot = item.latest_revision.snapshot if item.latest_revision_id else None
+    if snapshot is not None:
+        fields = snapshot.get("fields", {})
+        ids = [fields.get(attname) for attname in field_attnames]
+        ids += [row.get("image_id") for row in snapshot.get("children", {}).get("photos", [])]
+    else:
+        ids = [getattr(item, attname) for attname in field_attnames]
+        ids += list(item.photos.values_list("image_id", flat=True)) if item.pk else []
+    return image_problems([pk for pk in ids if pk])
+
+
+class Photo(models.Model):
+    """One picture of an item's photos (图片), in order, with its own caption."""
+
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    image = models.ForeignKey("media.Image", verbose_name=_("图片"), on_delete=models.PROTECT, related_name="+")
+    caption = models.CharField(
+        _("图片说明"), max_length=500, blank=True, help_text=_("留空时使用图片自身的说明")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image)
+
+    @property
+    def display_caption(self) -> str:
+        return self.caption or self.image.caption
+
+
+class EnterprisePhoto(Photo):
+    """A photo of an enterprise; part of every revision of the enterprise."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="photos"
+    )
+
+    class Meta(Photo.Meta):
+        verbose_name = _("企业图片")
+        verbose_name_plural = _("企业图片")
 
 
 class QualificationQuerySet(models.QuerySet):
@@ -307,12 +363,12 @@ class Platform(EditorialModel):
     website = models.URLField(_("网站"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     description = models.TextField(_("简介"), max_length=4000, blank=True)
-    # TODO(issue 4): photos as apps.media assets once the media app lands.
     sort_key = models.CharField(_("拼音排序键"), max_length=KEY_MAX_LENGTH, blank=True, editable=False)
 
     objects = PlatformQuerySet.as_manager()
 
     public_renderer = "apps.enterprises.views.render_platform"
+    editorial_children = ("photos",)
 
     class Meta:
         verbose_name = _("平台载体")
@@ -328,6 +384,19 @@ class Platform(EditorialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:platform_detail", kwargs={"pk": self.pk})
+
+    def submission_problems(self) -> list[str]:
+        return _image_problems(self, [])
+
+
+class PlatformPhoto(Photo):
+    """A photo of a platform; part of every revision of the platform."""
+
+    platform = models.ForeignKey(Platform, verbose_name=_("平台载体"), on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(Photo.Meta):
+        verbose_name = _("平台图片")
+        verbose_name_plural = _("平台图片")
 
 
 # --- spreadsheet imports ------------------------------------------------------------

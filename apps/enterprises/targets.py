@@ -46,6 +46,8 @@ class Existing:
     obj: Any
     values: dict
     children: list[dict] = field(default_factory=list)  # the latest version's child rows (snapshot form)
+    # The latest version's other child rows (photos), which the import leaves alone: JSON as in snapshots.
+    carried: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def pending_draft(self) -> bool:
@@ -94,14 +96,39 @@ class Target:
             # Snapshots are read only for the rows whose latest version is a pending draft.
             pending = [row.latest_revision_id for row in rows if Existing(row, {}).pending_draft]
             revisions = Revision.objects.in_bulk(pending) if pending else {}
+            carried = self._load_carried([row.pk for row in rows if row.latest_revision_id not in revisions])
             for row in rows:
                 existing = Existing(obj=row, values={})
                 if existing.pending_draft and row.latest_revision_id in revisions:
                     row.latest_revision = revisions[row.latest_revision_id]
                     self._values_from_snapshot(existing, row.latest_revision.snapshot)
+                    snapshot_children = row.latest_revision.snapshot.get("children", {})
+                    existing.carried = {a: snapshot_children.get(a, []) for a in self.carried_accessors()}
                 else:
                     self._values_from_row(existing, children.get(row.pk, []))
+                    existing.carried = {a: rows_of.get(row.pk, []) for a, rows_of in carried.items()}
                 found[getattr(row, key_field)] = existing
+        return found
+
+    def carried_accessors(self) -> list[str]:
+        """The item's child rows that the import does not write (photos): carried over."""
+        return [a for a in self.model.editorial_children if a != self.children_accessor]
+
+    def _load_carried(self, pks: list[int]) -> dict[str, dict[int, list[dict]]]:
+        """Carried child rows of stored rows, in snapshot form (one query per accessor)."""
+        from apps.editorial.snapshots import _child_relation, _field_value
+
+        found: dict[str, dict[int, list[dict]]] = {}
+        for accessor in self.carried_accessors():
+            rel = _child_relation(self.model, accessor)
+            fk = rel.field
+            fields = [f for f in rel.related_model._meta.concrete_fields if not f.primary_key and f.name != fk.name]
+            by_parent: dict[int, list[dict]] = found.setdefault(accessor, {})
+            if not pks:
+                continue
+            for child in rel.related_model._base_manager.filter(**{f"{fk.attname}__in": pks}).order_by(*rel.related_model._meta.ordering):
+                row = {"pk": child.pk, **{f.attname: _field_value(f, child) for f in fields}}
+                by_parent.setdefault(getattr(child, fk.attname), []).append(row)
         return found
 
     def _load_children(self, pks: list[int]) -> dict[int, list[dict]]:

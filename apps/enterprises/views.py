@@ -13,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -39,6 +39,8 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+RELATED_NEWS_COUNT = 5
+LOGO_CROP = 400  # the square crop every image has (PARKPORTAL_MEDIA_RENDITIONS crop_sizes)
 COLUMN = {"name": "企业名录", "type": ColumnType.OVERVIEW, "description": "乌鲁木齐高新区（新市区）园区企业和创新平台载体名录"}
 
 
@@ -70,7 +72,7 @@ def index(request):
     platform_kind = _int(request.GET.get("platform_kind"))
     today = timezone.localdate()
 
-    enterprises = Enterprise.objects.listed().matching(q).select_related("cluster")
+    enterprises = Enterprise.objects.listed().matching(q).select_related("cluster", "logo")
     if cluster:
         enterprises = enterprises.filter(cluster_id=cluster)
     if qualification:
@@ -81,7 +83,7 @@ def index(request):
         enterprises = enterprises.filter(Exists(
             Platform.objects.published().filter(host=OuterRef("pk"), kind_id=platform_kind)
         ))
-    page = _page(request, enterprises.with_valid_qualifications(today).in_directory_order())
+    page = _page(request, enterprises.with_valid_qualifications(today).prefetch_related(_logo_crops()).in_directory_order())
     return render(request, "enterprises/index.html", {
         "page": page, "q": q, "cluster": cluster, "qualification": qualification, "platform_kind": platform_kind,
         "clusters": list(IndustryCluster.objects.ordered()),
@@ -92,9 +94,28 @@ def index(request):
     })
 
 
+def _logo_crops() -> Prefetch:
+    """The logos' square crops only (a list shows a thumbnail), in one query per page."""
+    from apps.media.models import Rendition
+
+    crops = Rendition.objects.filter(kind=Rendition.Kind.CROP, size=LOGO_CROP)
+    return Prefetch("logo__renditions", queryset=crops)
+
+
+def _photos(item) -> list:
+    """The item's photos with their images; with the logo (if any), one renditions query."""
+    photos = list(item.photos.select_related("image"))
+    images = [photo.image for photo in photos]
+    logo = getattr(item, "logo", None)
+    if logo is not None:
+        images.append(logo)
+    prefetch_related_objects(images, "renditions")
+    return photos
+
+
 @require_safe
 def detail(request, pk: int):
-    item, gone = public_item(request, Enterprise.objects.shown_in_detail().select_related("cluster"), pk=pk)
+    item, gone = public_item(request, Enterprise.objects.shown_in_detail().select_related("cluster", "logo"), pk=pk)
     if gone is not None:
         return gone
     return render_enterprise(request, item)
@@ -106,8 +127,15 @@ def render_enterprise(request, item, *, preview: bool = False):
     qualifications = list(Qualification.objects.filter(enterprise=item).valid_on(today).select_related("kind"))
     hosted = Platform.objects.filter(host=item).select_related("kind")
     hosted = list((hosted if preview else hosted.published()).in_directory_order())
+    # Published releases that mention the enterprise (PressRelease's own read rule, via
+    # the reverse manager: the enterprises app does not import news).
+    news = list(
+        item.press_releases.published().newest_first()
+        .only("pk", "title", "created_at", "first_published_at")[:RELATED_NEWS_COUNT]
+    )
     return render(request, "enterprises/detail.html", {
-        "item": item, "qualifications": qualifications, "platforms": hosted, "preview": preview,
+        "item": item, "qualifications": qualifications, "platforms": hosted, "photos": _photos(item),
+        "news": news, "preview": preview,
         "moved_out": item.directory_status == DirectoryStatus.MOVED_OUT, "column": COLUMN,
         "active_column": "enterprises",
     })
@@ -143,6 +171,7 @@ def render_platform(request, item, *, preview: bool = False):
     host_is_public = host is not None and host.visibility in ("live", "withdrawn") and host.directory_status != DirectoryStatus.NOT_LISTED
     return render(request, "enterprises/platform_detail.html", {
         "item": item, "host": host if (host_is_public or preview) else None, "preview": preview,
+        "photos": _photos(item),
         "column": {**COLUMN, "name": "平台载体"}, "active_column": "enterprises",
     })
 

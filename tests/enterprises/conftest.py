@@ -56,7 +56,7 @@ def enterprises(people, kinds):
         counter = 0
 
         @classmethod
-        def draft(cls, *, by=None, qualifications=None, **fields):
+        def draft(cls, *, by=None, qualifications=None, photos=None, **fields):
             cls.counter += 1
             defaults = {
                 "name": f"新疆示例科技有限公司{cls.counter}",
@@ -65,7 +65,9 @@ def enterprises(people, kinds):
                 "address": "乌鲁木齐高新区（新市区）示例路1号",
             }
             defaults.update(fields)
-            return actions.create_enterprise(by=by or people.editor, fields=defaults, qualifications=qualifications)
+            return actions.create_enterprise(
+                by=by or people.editor, fields=defaults, qualifications=qualifications, photos=photos
+            )
 
         @classmethod
         def published(cls, **kw):
@@ -87,11 +89,11 @@ def platforms(people, kinds):
         counter = 0
 
         @classmethod
-        def draft(cls, *, by=None, **fields):
+        def draft(cls, *, by=None, photos=None, **fields):
             cls.counter += 1
             defaults = {"name": f"示例孵化器{cls.counter}", "kind": kinds.incubator, "level": "municipal"}
             defaults.update(fields)
-            return actions.create_platform(by=by or people.editor, fields=defaults)
+            return actions.create_platform(by=by or people.editor, fields=defaults, photos=photos)
 
         @classmethod
         def published(cls, **kw):
@@ -103,3 +105,8 @@ def platforms(people, kinds):
             return refresh(item)
 
     return Platforms
+
+
+# Images (processed by the real media actions) and press releases, for logos, photos and related news.
+from tests.media.conftest import media_queues, media_storage  # noqa: E402,F401
+from tests.news.conftest import assets, releases  # noqa: E402,F401
