@@ -5,6 +5,7 @@ item's state under a row lock, checks permission (NotAllowed) then state
 Bad input (an empty reason, a time in the past) raises ValidationError.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 from typing import Callable
@@ -43,6 +44,8 @@ from .models import (
 )
 from .notifications import notify
 from .snapshots import draft_workspace, materialize, snapshots_equal
+
+logger = logging.getLogger(__name__)
 
 
 class StaleStep(InvalidTransition):
@@ -542,17 +545,27 @@ def editorial_models():
 
 def publish_due(now=None) -> dict:
     """Beat, every minute: publish scheduled items whose time has come (never early,
-    never twice), and take down live items past their expiry."""
+    never twice), and take down live items past their expiry.
+
+    One item's failure never stops the run: each is handled in its own transaction,
+    and whatever goes wrong is recorded on the item, audited and mailed."""
     now = now or timezone.now()
     published, failed, expired = [], [], []
     for model in editorial_models():
         due = model._base_manager.filter(status=Status.SCHEDULED, go_live_at__lte=now).values_list("pk", flat=True)
         for pk in list(due):
-            outcome = _publish_scheduled(model, pk, now)
+            try:
+                outcome = _publish_scheduled(model, pk, now)
+            except Exception:  # even recording the failure failed: log it, go on with the others
+                logger.exception("Scheduled publish of %s %s failed and could not be recorded", model._meta.label, pk)
+                outcome = False
             (published if outcome is True else failed if outcome is False else []).append((model._meta.label, pk))
         for pk in list(model._base_manager.filter(visibility=Visibility.LIVE, expire_at__lte=now).values_list("pk", flat=True)):
-            if _expire(model, pk, now):
-                expired.append((model._meta.label, pk))
+            try:
+                if _expire(model, pk, now):
+                    expired.append((model._meta.label, pk))
+            except Exception:
+                logger.exception("Expiry of %s %s failed", model._meta.label, pk)
     return {"published": published, "failed": failed, "expired": expired}
 
 
@@ -563,28 +576,34 @@ def _publish_scheduled(model, pk, now) -> bool | None:
             return None  # already handled by another beat run, or unscheduled meanwhile
         round_ = _last_round(current)
         scheduler = round_.scheduled_by if round_ else None
-        sid = transaction.savepoint()
         try:
-            require(scheduler is not None, _("没有排期人。"))
-            _require_publisher(scheduler, round_)
-            was = _go_live(current, by=scheduler, revision=round_.revision, major=round_.publish_major,
-                           change_note=round_.publish_note, now=now)
+            # A savepoint: a failure undoes this attempt (and drops the mails and
+            # signals it queued), and the failure is recorded below instead.
+            with transaction.atomic():
+                require(scheduler is not None, _("没有排期人。"))
+                _require_publisher(scheduler, round_)
+                was = _go_live(current, by=scheduler, revision=round_.revision, major=round_.publish_major,
+                               change_note=round_.publish_note, now=now)
+                audit(current, "editorial.publish", by=scheduler, from_state=was, to_state=Status.PUBLISHED,
+                      note=_("定时发布"), scheduled=True, revision=round_.revision.number)
+                notify("published", current, user_ids=round_.authors, by=scheduler)
+                signals.send_published(current)
+            return True
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
-            transaction.savepoint_rollback(sid)
             reason = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [])) or str(exc)
-            _update(current, status=Status.APPROVED, schedule_error=reason)
-            audit(current, "editorial.scheduled_publish_failed", by=scheduler or current.created_by,
-                  from_state=Status.SCHEDULED, to_state=Status.APPROVED, note=reason)
-            recipients = set(round_.authors if round_ else []) | ({scheduler.pk} if scheduler else set())
-            # The scheduler is told too: beat acted on their behalf and failed.
-            notify("schedule_failed", current, user_ids=recipients, by=None, extra={"reason": reason})
-            return False
-        transaction.savepoint_commit(sid)
-        audit(current, "editorial.publish", by=scheduler, from_state=was, to_state=Status.PUBLISHED,
-              note=_("定时发布"), scheduled=True, revision=round_.revision.number)
-        notify("published", current, user_ids=round_.authors, by=scheduler)
-        signals.send_published(current)
-        return True
+        except Exception as exc:  # a bug or a database error: record it, never retry every minute
+            logger.exception("Scheduled publish of %s %s failed", model._meta.label, pk)
+            reason = _("发布时发生意外错误（%(error)s），请联系技术人员处理后重新排期。") % {
+                "error": f"{type(exc).__name__}: {exc}"[:300],
+            }
+        current = model._base_manager.get(pk=pk)  # the row as it is, not as the failed attempt left it
+        _update(current, status=Status.APPROVED, schedule_error=reason)
+        audit(current, "editorial.scheduled_publish_failed", by=scheduler or current.created_by,
+              from_state=Status.SCHEDULED, to_state=Status.APPROVED, note=reason)
+        recipients = set(round_.authors if round_ else []) | ({scheduler.pk} if scheduler else set())
+        # The scheduler is told too: beat acted on their behalf and failed.
+        notify("schedule_failed", current, user_ids=recipients, by=None, extra={"reason": reason})
+        return False
 
 
 def _expire(model, pk, now) -> bool:
