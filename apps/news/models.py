@@ -7,12 +7,11 @@ so editing the title never breaks a link.
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.fields import RichTextField
 from apps.editorial.models import EditorialModel, EditorialQuerySet
-from apps.media.models import Image, Status, Video
+from apps.media.models import Image, Video
 
 
 class PressReleaseQuerySet(EditorialQuerySet):
@@ -20,7 +19,11 @@ class PressReleaseQuerySet(EditorialQuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def in_cluster(self, cluster):
-        return self.filter(clusters=cluster)
+        """An EXISTS on the through table: no join that could repeat a row."""
+        from django.db.models import Exists, OuterRef
+
+        through = PressRelease.clusters.through
+        return self.filter(Exists(through.objects.filter(pressrelease_id=OuterRef("pk"), industrycluster=cluster)))
 
     def in_year(self, year: int):
         return self.filter(first_published_at__year=year)
@@ -36,6 +39,15 @@ class PressReleaseQuerySet(EditorialQuerySet):
         )
         return self.select_related("cover_image").defer("body").prefetch_related(
             Prefetch("cover_image__renditions", queryset=crops)
+        )
+
+    def list_rows(self):
+        """Only the columns a list row shows (title, dates, source, summary, the cover's
+        alt text, status and size), in one query; the cover's renditions are read with
+        ``apps.media.templatetags.media_tags.attach_renditions``."""
+        return self.select_related("cover_image").only(
+            "pk", "title", "summary", "source", "created_at", "first_published_at", "cover_image",
+            "cover_image__alt_text", "cover_image__status", "cover_image__width", "cover_image__height",
         )
 
     def related_to(self, release, clusters):
@@ -71,6 +83,10 @@ class PressRelease(EditorialModel):
     )
     clusters = models.ManyToManyField(
         "core.IndustryCluster", verbose_name=gettext_lazy("相关产业"), blank=True, related_name="press_releases"
+    )
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise", verbose_name=gettext_lazy("相关企业"), blank=True, related_name="press_releases",
+        help_text=gettext_lazy("企业名录中的企业页面会列出提到它的新闻稿"),
     )
     keywords = models.CharField(gettext_lazy("关键词"), max_length=200, blank=True, help_text=gettext_lazy("用逗号分隔"))
 
@@ -116,25 +132,9 @@ class PressRelease(EditorialModel):
             cover = self.cover_image_id
             gallery = list(self.gallery_items.values_list("image_id", flat=True)) if self.pk else []
             video_ids = list(self.videos.values_list("pk", flat=True)) if self.pk else []
-        problems = []
-        image_ids = [pk for pk in [cover, *gallery] if pk]
-        for image in Image.objects.filter(pk__in=image_ids).order_by("pk"):
-            name = image.title or image.original_name or f"#{image.pk}"
-            if not image.alt_text.strip():
-                problems.append(_("图片“%(name)s”缺少替代文本") % {"name": name})
-            problems.extend(_media_status_problem(_("图片"), name, image))
-        for video in Video.objects.filter(pk__in=video_ids).order_by("pk"):
-            problems.extend(_media_status_problem(_("视频"), video.title or f"#{video.pk}", video))
-        return problems
+        from apps.media.checks import image_problems, video_problems
 
-
-def _media_status_problem(kind: str, name: str, asset) -> list[str]:
-    if asset.status in (Status.PENDING, Status.PROCESSING):
-        return [_("%(kind)s“%(name)s”仍在处理中，请稍后再提交") % {"kind": kind, "name": name}]
-    if asset.status == Status.FAILED:
-        return [_("%(kind)s“%(name)s”处理失败（%(error)s），请重新处理或更换") % {
-            "kind": kind, "name": name, "error": asset.error[:80]}]
-    return []
+        return image_problems([pk for pk in [cover, *gallery] if pk]) + video_problems(video_ids)
 
 
 class GalleryItem(models.Model):
