@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,25 @@ class Page(EditorialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("pages:detail", kwargs={"slug": self.slug})
+
+    def parent_cycle_problem(self) -> str:
+        """A Chinese reason when the parent is this page or one of its descendants."""
+        if not self.parent_id or self.pk is None:
+            return ""
+        seen = set()
+        ancestor_id = self.parent_id
+        while ancestor_id is not None and ancestor_id not in seen:
+            if ancestor_id == self.pk:
+                return str(_("上级页面不能是本页面或本页面的下级页面，请另选上级页面。"))
+            seen.add(ancestor_id)
+            ancestor_id = type(self)._base_manager.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
+        return ""
+
+    def clean(self):
+        super().clean()
+        problem = self.parent_cycle_problem()
+        if problem:
+            raise ValidationError({"parent": problem})
 
     @classmethod
     def editorial_columns(cls):

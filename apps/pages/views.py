@@ -15,17 +15,22 @@ def index(request):
 
 @require_safe
 def detail(request, slug: str):
-    page, gone = public_item(request, Page.objects.select_related("parent"), slug=slug)
+    page, gone = public_item(request, Page.objects.all(), slug=slug)
     if gone is not None:
         return gone
     return render_page(request, page)
 
 
 def render_page(request, page, *, preview: bool = False):
-    """The public page; also used to preview any revision with the same template."""
-    subpages = list(page.subpages.published().in_menu_order()) if not preview else list(page.subpages.in_menu_order())
+    """The public page; also used to preview any revision with the same template.
+
+    The parent and the subpages follow the public read rule in a preview too: a
+    share-link holder sees this draft, not other pages' unpublished titles.
+    """
+    parent = Page.objects.published().filter(pk=page.parent_id).first() if page.parent_id else None
+    subpages = list(page.subpages.published().in_menu_order())
     return render(
         request,
         "pages/detail.html",
-        {"page": page, "subpages": subpages, "preview": preview, "column_types": ColumnType},
+        {"page": page, "parent": parent, "subpages": subpages, "preview": preview, "column_types": ColumnType},
     )
