@@ -1,3 +1,5 @@
+import contextvars
+import functools
 import os
 import shutil
 import subprocess
@@ -27,6 +29,111 @@ def _fresh_cache():
     else:
         cache.clear()
     yield
+
+
+# --- No rendition is ever made while a request is being handled (issue 4) ---------------------
+
+class RenderedDuringRequest(AssertionError):
+    """A rendering entry point was called while Django was handling a request."""
+
+
+_IN_REQUEST: "contextvars.ContextVar[str | None]" = contextvars.ContextVar("parkportal_in_request", default=None)
+#: Violations seen during the current test, so that a view swallowing the
+#: exception (a broad ``except Exception``) still fails the test.
+RENDER_GUARD_VIOLATIONS: list[str] = []
+
+#: (module, attribute) of every function that decodes, renders or transcodes media.
+RENDER_ENTRY_POINTS = (
+    ("apps.media.processing", "render_renditions"),
+    ("apps.media.actions", "process_image"),
+    ("apps.media.actions", "process_video"),
+    ("apps.media.video", "transcode"),
+    ("apps.media.video", "extract_poster"),
+)
+
+
+def _guarded(name, func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        path = _IN_REQUEST.get()
+        if path is not None:
+            message = f"{name}() called while handling the request {path}: media are processed by the worker only"
+            RENDER_GUARD_VIOLATIONS.append(message)
+            raise RenderedDuringRequest(message)
+        return func(*args, **kwargs)
+
+    wrapper.__render_guard__ = func
+    return wrapper
+
+
+def _install_render_guard() -> bool:
+    """Wrap the rendering entry points and mark every request (sync and async,
+    test client and live server: ``BaseHandler.get_response``) in a context
+    variable, which is per thread and follows ``sync_to_async``. A worker
+    subprocess, or a task run by the test itself, is outside any request."""
+    from django.apps import apps
+
+    if not (settings.configured and apps.ready):
+        return False  # e.g. tests/media/test_processing.py run with -p no:django
+    import importlib
+
+    from django.core.handlers.base import BaseHandler
+
+    if not hasattr(BaseHandler.get_response, "__render_guard__"):
+        get_response, get_response_async = BaseHandler.get_response, BaseHandler.get_response_async
+
+        @functools.wraps(get_response)
+        def sync_handler(self, request):
+            token = _IN_REQUEST.set(request.get_full_path())
+            try:
+                return get_response(self, request)
+            finally:
+                _IN_REQUEST.reset(token)
+
+        @functools.wraps(get_response_async)
+        async def async_handler(self, request):
+            token = _IN_REQUEST.set(request.get_full_path())
+            try:
+                return await get_response_async(self, request)
+            finally:
+                _IN_REQUEST.reset(token)
+
+        sync_handler.__render_guard__ = get_response
+        BaseHandler.get_response, BaseHandler.get_response_async = sync_handler, async_handler
+    for module_name, attribute in RENDER_ENTRY_POINTS:
+        module = importlib.import_module(module_name)
+        func = getattr(module, attribute)
+        if not hasattr(func, "__render_guard__"):
+            setattr(module, attribute, _guarded(f"{module_name}.{attribute}", func))
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _render_guard_installed():
+    yield _install_render_guard()
+
+
+@pytest.fixture(autouse=True)
+def _no_rendering_during_requests(_render_guard_installed):
+    """Fails a test in which any request rendered an image or transcoded a video,
+    even if the view caught the exception. ``render_guard`` reads and clears them."""
+    RENDER_GUARD_VIOLATIONS.clear()
+    yield
+    violations, RENDER_GUARD_VIOLATIONS[:] = list(RENDER_GUARD_VIOLATIONS), []
+    if violations:
+        pytest.fail("media rendered during a request:\n" + "\n".join(violations), pytrace=False)
+
+
+@pytest.fixture
+def render_guard():
+    """For the tests of the guard itself: the violations so far, cleared after reading."""
+
+    def take() -> list[str]:
+        seen = list(RENDER_GUARD_VIOLATIONS)
+        RENDER_GUARD_VIOLATIONS.clear()
+        return seen
+
+    return take
 
 
 def run_django(code: str, *, env: dict | None = None, settings_module="parkportal.settings.test"):
