@@ -94,6 +94,9 @@ if env.DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
+        # The test database is UTF-8 whatever the cluster's template1 says
+        # (CHARSET alone fails against an SQL_ASCII template1: template0 takes any).
+        DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
 else:
     DATABASES = {
         "default": {

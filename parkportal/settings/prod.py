@@ -4,6 +4,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import environment as env
 from .base import *  # noqa: F401,F403
+from .behind_proxy import (  # noqa: F401
+    AXES_IPWARE_META_PRECEDENCE_ORDER,
+    AXES_IPWARE_PROXY_COUNT,
+    AXES_IPWARE_PROXY_ORDER,
+    IPWARE_STRICT,
+)
 
 _missing = [
     name
@@ -37,9 +43,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# The reverse proxy sets X-Forwarded-For; axes must read the client address from it.
-AXES_IPWARE_PROXY_COUNT = 1
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The reverse proxy sets X-Forwarded-For; axes reads the client address from it
+# through django-ipware (the AXES_IPWARE_* settings imported from behind_proxy.py).
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env.EMAIL_HOST
@@ -48,7 +53,28 @@ EMAIL_HOST_USER = env.EMAIL_HOST_USER
 EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = env.EMAIL_USE_TLS
 
+if env.MEDIA_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("PARKPORTAL_MEDIA_STORAGE must be 'filesystem' or 's3'.")
 if env.MEDIA_STORAGE == "s3":
+    _s3_missing = [
+        name
+        for name, value in (
+            ("PARKPORTAL_S3_BUCKET", env.S3_BUCKET),
+            ("PARKPORTAL_S3_PRIVATE_BUCKET", env.S3_PRIVATE_BUCKET),
+        )
+        if not value
+    ]
+    if _s3_missing:
+        raise ImproperlyConfigured(
+            "PARKPORTAL_MEDIA_STORAGE=s3 needs these environment variables: " + ", ".join(_s3_missing)
+        )
+    if env.S3_PRIVATE_BUCKET == env.S3_BUCKET:
+        raise ImproperlyConfigured(
+            "PARKPORTAL_S3_PRIVATE_BUCKET must differ from PARKPORTAL_S3_BUCKET: "
+            "uploaded originals never go into the public bucket."
+        )
+    # Public: renditions, web videos, posters, captions. Readable through the
+    # bucket's policy, so plain (unsigned, cacheable) URLs and no per-object ACL.
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -56,5 +82,19 @@ if env.MEDIA_STORAGE == "s3":
             "endpoint_url": env.S3_ENDPOINT_URL or None,
             "default_acl": None,
             "querystring_auth": False,
+        },
+    }
+    # Private: uploaded originals and attachments (apps.media). Another bucket,
+    # private objects; any URL is signed and short-lived, never a public one
+    # (attachments are streamed by a view, originals only read by workers).
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.S3_PRIVATE_BUCKET,
+            "endpoint_url": env.S3_ENDPOINT_URL or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "custom_domain": None,
         },
     }
