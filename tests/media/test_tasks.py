@@ -293,3 +293,109 @@ def test_a_video_task_killed_after_the_transcode_only_makes_the_poster_on_the_ne
     video.refresh_from_db()
     assert video.web_file.name == web and video.poster.name == poster
     assert (media_storage[0] / poster).exists()
+
+
+# --- videos: retries, the sweep, reprocess_media ----------------------------------------------------
+
+def upload_clip(editor, tmp_path, seed_seconds=1.0):
+    return actions.upload_video(
+        samples.upload(samples.video_bytes(seconds=seed_seconds, tmp_path=tmp_path), "clip.mp4"), by=editor
+    )
+
+
+def test_a_video_whose_transcode_keeps_failing_is_retried_then_failed_with_the_reason(
+    editor, media_storage, settings, tmp_path
+):
+    video = upload_clip(editor, tmp_path)
+    # The stored original went bad after the upload was validated: ffmpeg fails every time.
+    original = media_storage[1] / video.original.name
+    original.write_bytes(original.read_bytes()[:4000])
+    result = tasks.transcode_video.apply(args=[video.pk])
+    video.refresh_from_db()
+    assert result.get() == "failed"
+    assert video.status == Status.FAILED
+    assert f"重试 {settings.PARKPORTAL_MEDIA_MAX_RETRIES} 次后仍失败" in video.error and "ffmpeg" in video.error
+    assert video.attempts == 1 + settings.PARKPORTAL_MEDIA_MAX_RETRIES
+    assert not video.web_file and not video.poster and files_under(media_storage[0]) == []
+    assert tasks.transcode_video.apply(args=[video.pk]).get() == "skipped"  # a stray message does nothing
+
+
+def test_a_video_that_fails_once_is_ready_after_the_retry(editor, media_storage, tmp_path, monkeypatch):
+    from apps.media import video as video_tools
+
+    video = upload_clip(editor, tmp_path)
+    real, calls = video_tools.transcode, []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise video_tools.VideoToolFailed("ffmpeg failed: the disk was briefly full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(video_tools, "transcode", flaky)
+    assert tasks.transcode_video.apply(args=[video.pk]).get() == "ready"
+    video.refresh_from_db()
+    assert video.status == Status.READY and video.error == "" and video.attempts == 2 and len(calls) == 2
+    assert video.web_file and video.poster
+
+
+def test_the_sweep_requeues_a_video_left_pending_on_the_video_queue_and_the_worker_finishes_it(
+    editor, media_storage, media_queues, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    video = upload_clip(editor, tmp_path)  # never queued: no on-commit here (the broker was down)
+    assert actions.sweep_stale() == {"requeued": 0, "failed": 0}
+    later = timezone.now() + settings.PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER + timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.sweep_stale(now=later) == {"requeued": 1, "failed": 0}
+    assert media_queues["media"].drain() == []
+    assert media_queues["video"].run() == ["ready"]
+    video.refresh_from_db()
+    assert video.status == Status.READY and video.attempts == 1 and video.web_file and video.poster
+
+
+def test_the_sweep_fails_a_video_that_keeps_getting_killed(editor, media_storage, settings, tmp_path):
+    video = upload_clip(editor, tmp_path)
+    Video.objects.filter(pk=video.pk).update(
+        status=Status.PROCESSING, started_at=timezone.now() - timedelta(days=1),
+        attempts=settings.PARKPORTAL_MEDIA_MAX_ATTEMPTS,
+    )
+    assert actions.sweep_stale() == {"requeued": 0, "failed": 1}
+    video.refresh_from_db()
+    assert video.status == Status.FAILED and "仍未完成" in video.error
+
+
+def test_reprocess_media_videos_by_id_rebuilds_only_that_video(
+    editor, media_storage, tmp_path, django_capture_on_commit_callbacks
+):
+    first = upload_clip(editor, tmp_path, 1.0)
+    second = upload_clip(editor, tmp_path, 1.2)
+    for video in (first, second):
+        assert actions.process_video(video.pk) == "ready"
+    first.refresh_from_db()
+    old_files = {first.web_file.name, first.poster.name}
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("reprocess_media", "--ids", "--videos", str(first.pk), "--rebuild", "--by", "editor", stdout=out)
+    assert "queued 1" in out.getvalue() and len(callbacks) == 2  # the file deletion, the task
+    first.refresh_from_db()
+    assert first.status == Status.PENDING and not first.web_file and not first.poster
+    assert not any((media_storage[0] / name).exists() for name in old_files)
+    assert Video.objects.get(pk=second.pk).status == Status.READY
+    assert tasks.transcode_video.apply(args=[first.pk]).get() == "ready"
+    first.refresh_from_db()
+    assert first.status == Status.READY
+    assert (media_storage[0] / first.web_file.name).exists() and (media_storage[0] / first.poster.name).exists()
+
+
+def test_reprocess_media_all_queues_every_image_and_video(editor, media_storage, tmp_path):
+    image = actions.upload_image(samples.photo(), by=editor)
+    video = upload_clip(editor, tmp_path)
+    actions.process_image(image.pk)
+    actions.process_video(video.pk)
+    out = StringIO()
+    call_command("reprocess_media", "--all", "--by", "editor", stdout=out)
+    assert "queued 2" in out.getvalue()
+    image.refresh_from_db()
+    video.refresh_from_db()
+    assert image.status == Status.PENDING and video.status == Status.PENDING
+    assert image.renditions.count() == 12 and video.web_file  # without --rebuild the files are kept
