@@ -71,13 +71,17 @@ class Page(EditorialModel):
 
     @classmethod
     def editorial_columns(cls):
-        """Each column type in use, with the last public update of its pages (one query)."""
-        from django.db.models import Max
+        """Each column type in use (any page not archived), with the last public update
+        of its published pages: None for a column that has never had one (one query)."""
+        from django.db.models import Max, Q
+
+        from apps.editorial.models import Status
 
         labels = dict(ColumnType.choices)
         rows = (
-            cls.objects.published().values("column_type")
-            .annotate(last=Max("public_updated_at")).order_by("column_type")
+            cls._base_manager.exclude(status=Status.ARCHIVED).values("column_type")
+            .annotate(last=Max("public_updated_at", filter=Q(pk__in=cls.objects.published().values("pk"))))
+            .order_by("column_type")
         )
         return [(str(labels.get(r["column_type"], r["column_type"])), r["last"]) for r in rows]
 

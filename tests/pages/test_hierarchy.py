@@ -94,3 +94,35 @@ def test_the_admin_refuses_a_parent_cycle_with_a_form_error(pages, people, targe
     assert "上级页面不能是本页面或本页面的下级页面" in html and "errorlist" in html
     assert Revision.objects.count() == revisions
     assert Page.objects.get(pk=page.pk).parent_id is None
+
+
+# --- Exact query counts ------------------------------------------------------------
+
+DETAIL_QUERIES = 6  # the page, its published parent, published subpages, links, clusters, change notes
+
+
+def test_page_detail_runs_an_exact_number_of_queries_whatever_the_data(client, pages, people, django_assert_num_queries):
+    from apps.core.models import IndustryCluster
+    from apps.pages.models import PageLink
+
+    parent = pages.published(title="上级")
+    page = pages.published(title="本页", parent=parent)
+    url = page.get_absolute_url()
+    client.get(url)  # warm the site-settings cache
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert client.get(url).status_code == 200
+    for i in range(8):
+        PageLink.objects.create(page=page, position=i, title=f"链接{i}", url=f"/x{i}/")
+    page.clusters.set(IndustryCluster.objects.all())
+    for i in range(3):
+        pages.published(title=f"下级{i}", parent=page)
+        pages.draft(title=f"草稿下级{i}", parent=page)
+    actions.save_draft(page, by=people.editor, fields={"body": "<p>新版本</p>"})
+    actions.submit(page, by=people.editor)
+    actions.approve(page, by=people.reviewer)
+    actions.approve(page, by=people.publisher)
+    actions.publish(page, by=people.publisher2, major=True, change_note="补充了内容。")
+    with django_assert_num_queries(DETAIL_QUERIES):
+        html = client.get(url).content.decode()
+    assert html.count("下级") >= 3 and "草稿下级" not in html and "补充了内容。" in html
+    assert IndustryCluster.objects.exists()
