@@ -13,8 +13,11 @@ whole middleware stack (script conversion included), uncached:
              site shell every public page pays for
 
 It reports the SQL query count of every page (it must be the same on every
-request of a kind: constant, not growing with the data) and p50/p99 render
-time, with the ratio to the reference measured in the same run.
+URL of a kind: constant, not growing with the data), counted in an untimed pass,
+and p50/p99 render time with the ratio to the reference measured in the same run.
+The timed requests run without query capture (Django's debug cursor formats and
+logs every statement) and with the warmed-up heap frozen out of the garbage
+collector (``gc.freeze()``), as a long-running worker's steady state.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/pages/run.py [--releases 10000]
 
@@ -153,21 +156,37 @@ def percentile(values, q):
 
 
 def measure(client, urls, n):
-    from django.db import connection
+    """Query counts in an untimed pass over every URL (capturing turns on Django's debug
+    cursor, which formats and logs every statement: it must not be in the timed loop), then
+    n timed requests with the garbage collector's long-lived objects frozen after warm-up
+    (a full collection over the whole Django heap is not the page's work)."""
+    import gc
+
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     for url in urls[:20]:  # warm up: templates, connections, site settings
         client.get(url)
-    times, queries = [], set()
-    for i in range(n):
-        url = urls[i % len(urls)]
+    queries = set()
+    for url in urls:
+        reset_queries()
         with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.add(len(ctx.captured_queries))
+    gc.collect()
+    gc.freeze()
+    times = []
+    try:
+        for i in range(n):
+            url = urls[i % len(urls)]
             started = time.perf_counter()
             response = client.get(url)
             elapsed = time.perf_counter() - started
-        assert response.status_code == 200, (url, response.status_code)
-        times.append(elapsed * 1000)
-        queries.add(len(ctx.captured_queries))
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(elapsed * 1000)
+    finally:
+        gc.unfreeze()
     return times, queries
 
 
