@@ -4,7 +4,7 @@ of queries whatever the number of releases, pictures or clusters."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Max, Min, prefetch_related_objects
+from django.db.models import Max, Min
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_safe
 
 from apps.core.models import IndustryCluster
 from apps.editorial.public import public_item
-from apps.media.models import Attachment
+from apps.media.models import Attachment, Rendition
+from apps.media.templatetags.media_tags import attach_renditions
 from apps.media.views import attachment_response
 
 from .models import PressRelease
@@ -53,8 +54,10 @@ def index(request):
     # read the page's rows by id.
     page = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    by_id = {r.pk: r for r in PressRelease.objects.published().filter(pk__in=ids).for_list()}
+    by_id = {r.pk: r for r in PressRelease.objects.published().filter(pk__in=ids).list_rows().order_by()}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    # The covers' square crops, as plain rows in one query.
+    attach_renditions([r.cover_image for r in page.object_list], kind=Rendition.Kind.CROP)
     query = "&".join(
         part for part in (cluster and f"cluster={cluster.slug}", year and f"year={year}") if part
     )
@@ -90,9 +93,8 @@ def _neighbours(release):
 def render_release(request, release, *, preview: bool = False):
     """The public page; also renders any revision for staff preview (same template)."""
     gallery = list(release.gallery_items.select_related("image"))
-    # One renditions query for the cover and every gallery picture.
-    images = [i for i in [release.cover_image, *(item.image for item in gallery)] if i is not None]
-    prefetch_related_objects(images, "renditions")
+    # One renditions query for the cover and every gallery picture (their width renditions).
+    attach_renditions([release.cover_image, *(item.image for item in gallery)], kind=Rendition.Kind.WIDTH)
     videos = list(release.videos.order_by("pk"))
     attachments = list(release.attachments.order_by("pk"))
     clusters = list(release.clusters.ordered())

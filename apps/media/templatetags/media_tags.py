@@ -1,9 +1,13 @@
 """``{% picture %}`` and ``{% video_player %}``: markup for processed media only.
 
-They read what the worker made (prefetch ``renditions`` for lists) and never
-generate anything: an image or video that is not ready yet is a neutral
-placeholder of the right proportions.
+They read what the worker made and never generate anything: an image or video
+that is not ready yet is a neutral placeholder of the right proportions. For
+pages with many pictures, ``attach_renditions()`` reads every image's rendition
+rows in one query as plain tuples (no model instances, no FieldFile per file);
+otherwise the tag reads ``image.renditions.all()`` (prefetch it for lists).
 """
+
+from typing import NamedTuple
 
 from django import template
 from django.utils.functional import empty as empty_object
@@ -11,11 +15,53 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..models import Status
+from ..models import Rendition, Status
 
 register = template.Library()
 
 SOURCE_ORDER = ("avif", "webp")
+CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+
+
+class RenditionRow(NamedTuple):
+    """What the tag needs of a rendition: its kind, size, format, dimensions and file name."""
+
+    kind: str
+    size: int
+    format: str
+    width: int
+    height: int
+    name: str
+
+
+ROWS_ATTR = "_rendition_rows"
+
+
+def attach_renditions(images, *, kind: str | None = None, size: int | None = None) -> None:
+    """Read the renditions of many images in one query (only ``kind``/``size`` if given)
+    and attach them as RenditionRow tuples, which {% picture %} then uses."""
+    images = [i for i in images if i is not None]
+    if not images:
+        return
+    rows = Rendition.objects.filter(image_id__in={i.pk for i in images})
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    if size is not None:
+        rows = rows.filter(size=size)
+    by_image: dict[int, list] = {i.pk: [] for i in images}
+    for image_id, *row in rows.order_by("image_id", "kind", "size", "format").values_list(
+        "image_id", "kind", "size", "format", "width", "height", "file"
+    ):
+        by_image[image_id].append(RenditionRow(*row))
+    for image in images:
+        setattr(image, ROWS_ATTR, by_image[image.pk])
+
+
+def _rows(image) -> list:
+    rows = getattr(image, ROWS_ATTR, None)
+    if rows is None:
+        rows = [RenditionRow(r.kind, r.size, r.format, r.width, r.height, r.file.name) for r in image.renditions.all()]
+    return rows
 
 
 def _url_maker():
@@ -32,7 +78,7 @@ def _url_maker():
 
 
 def _srcset(renditions, url) -> str:
-    return ", ".join(f"{url(r.file.name)} {r.width}w" for r in renditions)
+    return ", ".join(f"{url(r.name)} {r.width}w" for r in renditions)
 
 
 def placeholder_html(width: int, height: int, label: str) -> str:
@@ -50,7 +96,7 @@ def picture_html(image, *, sizes: str = "100vw", eager: bool = False, crop: int 
         return ""
     alt = image.alt_text or ""
     kind = "crop" if crop else "width"
-    renditions = [r for r in image.renditions.all() if r.kind == kind and (not crop or r.size == crop)]
+    renditions = [r for r in _rows(image) if r.kind == kind and (not crop or r.size == crop)]
     if image.status != Status.READY or not renditions:
         w, h = (crop, crop) if crop else (image.width, image.height)
         return placeholder_html(w, h, alt or _("图片"))
@@ -65,13 +111,13 @@ def picture_html(image, *, sizes: str = "100vw", eager: bool = False, crop: int 
     sizes = escape(sizes)
     # Built with escape() rather than format_html(): a list page has dozens of these.
     sources = "".join(
-        f'<source type="{by_format[f][0].content_type}" srcset="{escape(_srcset(by_format[f], url))}" sizes="{sizes}">'
+        f'<source type="{CONTENT_TYPES[f]}" srcset="{escape(_srcset(by_format[f], url))}" sizes="{sizes}">'
         for f in SOURCE_ORDER if f in by_format
     )
     loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
     css = f' class="{escape(css_class)}"' if css_class else ""
     return mark_safe(
-        f'<picture{css}>{sources}<img src="{escape(url(src.file.name))}" srcset="{escape(_srcset(fallback_set, url))}" '
+        f'<picture{css}>{sources}<img src="{escape(url(src.name))}" srcset="{escape(_srcset(fallback_set, url))}" '
         f'sizes="{sizes}" width="{largest.width}" height="{largest.height}" alt="{escape(alt)}"{loading} '
         'decoding="async"></picture>'
     )
