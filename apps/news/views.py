@@ -4,7 +4,8 @@ of queries whatever the number of releases, pictures or clusters."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Max, Min
+from django.db import connection
+from django.db.models import Exists, Max, Min, OuterRef, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -67,9 +68,17 @@ def index(request):
     })
 
 
+def _detail_queryset():
+    videos = PressRelease.videos.through.objects.filter(pressrelease_id=OuterRef("pk"))
+    attachments = PressRelease.attachments.through.objects.filter(pressrelease_id=OuterRef("pk"))
+    return PressRelease.objects.select_related("cover_image").annotate(
+        has_videos=Exists(videos), has_attachments=Exists(attachments)
+    )
+
+
 @require_safe
 def detail(request, year: int, month: int, pk: int):
-    release, gone = public_item(request, PressRelease.objects.select_related("cover_image"), pk=pk)
+    release, gone = public_item(request, _detail_queryset(), pk=pk)
     if gone is not None:
         return gone
     created = timezone.localtime(release.created_at)
@@ -78,16 +87,37 @@ def detail(request, year: int, month: int, pk: int):
     return render_release(request, release)
 
 
-def _neighbours(release):
-    if release.first_published_at is None:
-        return None, None
+def _neighbours_and_related(release, clusters):
+    """The older and newer release and up to four related ones (sharing a cluster), in
+    one UNION ALL of three index walks, each stopping at its limit (PostgreSQL)."""
     published = PressRelease.objects.published().only("pk", "title", "created_at", "first_published_at")
-    older = published.filter(first_published_at__lt=release.first_published_at).newest_first().first()
-    newer = (
-        published.filter(first_published_at__gt=release.first_published_at)
-        .order_by("first_published_at", "pk").first()
-    )
-    return older, newer
+    parts = []
+    if release.first_published_at is not None:
+        parts.append(
+            published.filter(first_published_at__lt=release.first_published_at).newest_first()
+            .annotate(slot=Value("older"))[:1]
+        )
+        parts.append(
+            published.filter(first_published_at__gt=release.first_published_at)
+            .order_by("first_published_at", "pk").annotate(slot=Value("newer"))[:1]
+        )
+    if clusters:
+        parts.append(published.related_to(release, clusters).annotate(slot=Value("related"))[:RELATED_COUNT])
+    if not parts:
+        return None, None, []
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True))
+    else:  # SQLite: no LIMIT inside a compound statement, so one query each
+        rows = [row for part in parts for row in part]
+    found = {"older": None, "newer": None}
+    related = []
+    for row in rows:
+        if row.slot == "related":
+            related.append(row)
+        else:
+            found[row.slot] = row
+    related.sort(key=lambda r: (r.first_published_at, r.pk), reverse=True)  # newest first, as queried
+    return found["older"], found["newer"], related
 
 
 def render_release(request, release, *, preview: bool = False):
@@ -95,16 +125,12 @@ def render_release(request, release, *, preview: bool = False):
     gallery = list(release.gallery_items.select_related("image"))
     # One renditions query for the cover and every gallery picture (their width renditions).
     attach_renditions([release.cover_image, *(item.image for item in gallery)], kind=Rendition.Kind.WIDTH)
-    videos = list(release.videos.order_by("pk"))
-    attachments = list(release.attachments.order_by("pk"))
+    # The public detail query says whether there are any videos or attachments
+    # (EXISTS): none, no query. A preview's release is read without it: ask.
+    videos = list(release.videos.order_by("pk")) if getattr(release, "has_videos", True) else []
+    attachments = list(release.attachments.order_by("pk")) if getattr(release, "has_attachments", True) else []
     clusters = list(release.clusters.ordered())
-    older, newer = _neighbours(release)
-    related = []
-    if clusters:
-        related = list(
-            PressRelease.objects.published().related_to(release, clusters)
-            .only("pk", "title", "created_at", "first_published_at")[:RELATED_COUNT]
-        )
+    older, newer, related = _neighbours_and_related(release, clusters)
     return render(request, "news/detail.html", {
         "release": release, "gallery": gallery, "videos": videos, "attachments": attachments,
         "clusters": clusters, "older": older, "newer": newer, "related": related, "preview": preview,
