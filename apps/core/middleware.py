@@ -29,10 +29,12 @@ class ScriptConversionMiddleware:
         if not is_public_html(request, response):
             return response
         charset = response.charset or "utf-8"
-        html = response.content.decode(charset)
-        html = strip_pinyin_annotations(html)
+        original = response.content.decode(charset)
+        html = strip_pinyin_annotations(original)
         if get_language() == TRADITIONAL:
             html = to_traditional(html)
+        if html is original:  # nothing stripped or converted: keep the bytes as they are
+            return response
         response.content = html.encode(charset)
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

