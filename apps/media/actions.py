@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
+import weakref
 from datetime import timedelta
 from typing import IO
 
@@ -59,37 +60,81 @@ def _name_of(file) -> str:
     return os.path.basename(getattr(file, "name", "") or "")[:255]
 
 
-def _store_private(name: str, content: File) -> tuple[str, bool]:
-    """Save under a content-hashed name; (name, whether this call wrote it)."""
+class _Written:
+    """A private original this upload wrote: deleted again unless the transaction
+    that records its row commits, so a rollback leaves no orphan file.
+
+    Django has no on-rollback hook. ``keep`` is called from the upload's
+    on-commit callback; when the transaction (or a savepoint the callback was
+    registered in) rolls back, the connection drops the callback uncalled, this
+    object goes with it and its finaliser deletes the file. An error inside the
+    upload itself calls ``discard`` at once. A file that was already there
+    (the same content, another row) is never a ``_Written``: it is not deleted.
+    """
+
+    def __init__(self, storage, name: str):
+        self.name = name
+        self._finalizer = weakref.finalize(self, _Written._delete, storage, name)
+        self._finalizer.atexit = False  # an interrupted process decides nothing
+
+    @staticmethod
+    def _delete(storage, name: str) -> None:
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - a finaliser must not raise; the file is only an orphan
+            logger.exception("media: could not delete the orphaned original %s", name)
+
+    def keep(self) -> None:
+        self._finalizer.detach()
+
+    def discard(self) -> None:
+        self._finalizer()
+
+
+def _store_private(name: str, content: File) -> tuple[str, "_Written | None"]:
+    """Save under a content-hashed name; (name, what this call wrote or None)."""
     if private_storage.exists(name):
-        return name, False
-    return private_storage.save(name, content), True
+        return name, None
+    name = private_storage.save(name, content)
+    return name, _Written(private_storage._wrapped, name)  # the storage of now, even if settings change
 
 
-def _create_or_reuse(model, content_hash: str, stored_name: str, wrote: bool, **fields):
+def _keep_on_commit(written: "_Written | None") -> None:
+    if written is not None:
+        transaction.on_commit(written.keep)
+
+
+def _create_or_reuse(model, content_hash: str, stored_name: str, written: "_Written | None", **fields):
     """Insert the row; on a concurrent insert of the same content, reuse that row."""
     try:
         with transaction.atomic():
             return model.objects.create(content_hash=content_hash, **fields), True
     except IntegrityError:
-        if wrote:
-            private_storage.delete(stored_name)
         existing = model.objects.filter(content_hash=content_hash).first()
+        if written is not None:
+            field = existing and (existing.file if isinstance(existing, Attachment) else existing.original)
+            uses = field is not None and field.name == stored_name
+            written.keep() if uses else written.discard()  # the same name: the other row's file now
         if existing is None:
             raise
         return existing, False
     except BaseException:
-        if wrote:
-            private_storage.delete(stored_name)
+        if written is not None:
+            written.discard()
         raise
 
 
-def _queue(task_name: str, pk: int) -> None:
+def _queue(task_name: str, pk: int, *, keep: "_Written | None" = None) -> None:
     """Send the processing task after commit. A broker that is down must not
-    fail the upload: the row stays pending and the sweep queues it later."""
+    fail the upload: the row stays pending and the sweep queues it later.
+    ``keep``: the original the upload wrote, kept now that its row is committed
+    (one callback, so a rollback drops both)."""
 
     def send():
         from . import tasks
+
+        if keep is not None:
+            keep.keep()
 
         task = {"image": tasks.render_image, "video": tasks.transcode_video}[task_name]
         try:
@@ -163,19 +208,24 @@ def upload_image(file, *, by, title: str = "", alt_text: str = "", caption: str 
         return _reuse(existing, by=by, meta=meta, task="image", action="media.reuse_image")
 
     ext = processing.EXTENSIONS.get(probe.format, probe.format)
-    name, wrote = _store_private(original_path("images", content_hash, ext), ContentFile(data))
+    name, written = _store_private(original_path("images", content_hash, ext), ContentFile(data))
     image, created = _create_or_reuse(
-        Image, content_hash, name, wrote,
+        Image, content_hash, name, written,
         original=name, original_name=_name_of(file), size_bytes=len(data), format=probe.format,
         width=probe.width, height=probe.height, status=Status.PENDING, queued_at=timezone.now(),
         created_by=by, updated_by=by, **meta,
     )
     if not created:
         return _reuse(image, by=by, meta=meta, task="image", action="media.reuse_image")
-    image.reused = False
-    audit(image, "media.upload_image", by=by, to_state=Status.PENDING, format=probe.format,
-          width=probe.width, height=probe.height, size=len(data))
-    _queue("image", image.pk)
+    try:
+        image.reused = False
+        audit(image, "media.upload_image", by=by, to_state=Status.PENDING, format=probe.format,
+              width=probe.width, height=probe.height, size=len(data))
+        _queue("image", image.pk, keep=written)
+    except BaseException:
+        if written is not None:
+            written.discard()
+        raise
     return image
 
 
@@ -488,6 +538,7 @@ def upload_video(file, *, by, title: str = "", description: str = "", credit: st
     require(by.has_perm("media.add_video"), _("您没有上传视频的权限。"))
     captions_content = _captions_content(captions) if captions else None
     meta = {"title": title.strip(), "description": description.strip(), "credit": credit.strip()}
+    written = None
     with tempfile.TemporaryDirectory(prefix="parkportal-upload-") as tmpdir:
         path, content_hash, size, head = _spool(file, settings.PARKPORTAL_MEDIA_VIDEO_MAX_BYTES, tmpdir)
         try:
@@ -499,9 +550,9 @@ def upload_video(file, *, by, title: str = "", description: str = "", credit: st
             video = _reuse(existing, by=by, meta=meta, task="video", action="media.reuse_video")
         else:
             with open(path, "rb") as fh:
-                name, wrote = _store_private(original_path("videos", content_hash, info.container), File(fh))
+                name, written = _store_private(original_path("videos", content_hash, info.container), File(fh))
             video, created = _create_or_reuse(
-                Video, content_hash, name, wrote,
+                Video, content_hash, name, written,
                 original=name, original_name=_name_of(file), size_bytes=size, container=info.container,
                 duration=info.duration, width=info.width, height=info.height, probe=info.raw,
                 status=Status.PENDING, queued_at=timezone.now(), captions_language=captions_language,
@@ -509,11 +560,21 @@ def upload_video(file, *, by, title: str = "", description: str = "", credit: st
             )
             video.reused = not created
             if created:
-                audit(video, "media.upload_video", by=by, to_state=Status.PENDING, container=info.container,
-                      duration=info.duration, width=info.width, height=info.height, size=size)
-                _queue("video", video.pk)
-    if captions_content is not None:
-        _attach_captions(video, captions_content, by=by)
+                try:
+                    audit(video, "media.upload_video", by=by, to_state=Status.PENDING, container=info.container,
+                          duration=info.duration, width=info.width, height=info.height, size=size)
+                    _queue("video", video.pk, keep=written)
+                except BaseException:
+                    if written is not None:
+                        written.discard()
+                    raise
+    try:
+        if captions_content is not None:
+            _attach_captions(video, captions_content, by=by)
+    except BaseException:
+        if written is not None:
+            written.discard()
+        raise
     return video
 
 
@@ -575,14 +636,20 @@ def upload_attachment(file, *, by, title: str = "") -> Attachment:
     existing = Attachment.objects.select_for_update().filter(content_hash=content_hash).first()
     if existing is not None:
         return _reuse(existing, by=by, meta={"title": title}, task=None, action="media.reuse_attachment")
-    name, wrote = _store_private(original_path("attachments", content_hash, kind), ContentFile(data))
+    name, written = _store_private(original_path("attachments", content_hash, kind), ContentFile(data))
     attachment, created = _create_or_reuse(
-        Attachment, content_hash, name, wrote, file=name, kind=kind, size_bytes=len(data),
+        Attachment, content_hash, name, written, file=name, kind=kind, size_bytes=len(data),
         original_name=_name_of(file), title=title[:200], created_by=by, updated_by=by,
     )
     attachment.reused = not created
     if created:
-        audit(attachment, "media.upload_attachment", by=by, kind=kind, size=len(data))
+        try:
+            audit(attachment, "media.upload_attachment", by=by, kind=kind, size=len(data))
+            _keep_on_commit(written)
+        except BaseException:
+            if written is not None:
+                written.discard()
+            raise
     return attachment
 
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import override_settings
 from PIL import Image as PILImage
 
@@ -342,3 +343,63 @@ def test_a_document_over_the_size_cap_is_refused(editor, media_storage):
         actions.upload_attachment(samples.upload(samples.docx_bytes(), "big.docx"), by=editor)
     assert_refused(exc_info, "过大")
     assert_nothing_left(media_storage)
+
+
+# --- a rolled-back upload leaves no orphan original ----------------------------------------------
+
+class Boom(Exception):
+    pass
+
+
+def _upload_then_fail(upload, **kw):
+    with pytest.raises(Boom):
+        with transaction.atomic():
+            upload(**kw)
+            raise Boom  # e.g. the page that was to use the media failed to save
+
+
+def test_an_upload_whose_transaction_rolls_back_leaves_no_original(editor, media_storage, tmp_path):
+    _upload_then_fail(lambda: actions.upload_image(samples.photo(), by=editor))
+    _upload_then_fail(lambda: actions.upload_video(
+        samples.upload(samples.video_bytes(tmp_path=tmp_path), "clip.mp4"), by=editor))
+    _upload_then_fail(lambda: actions.upload_attachment(samples.upload(samples.pdf_bytes(), "a.pdf"), by=editor))
+    assert_nothing_left(media_storage)
+
+
+def test_an_upload_in_a_savepoint_that_rolls_back_leaves_no_original(editor, media_storage):
+    kept = actions.upload_image(samples.photo(seed=1), by=editor)
+    _upload_then_fail(lambda: actions.upload_image(samples.photo(seed=2), by=editor))  # a savepoint here
+    assert list(Image.objects.all()) == [kept]
+    assert files_under(media_storage[1]) == [kept.original.name]
+
+
+def test_an_error_inside_the_upload_after_the_write_removes_the_original_at_once(
+    editor, media_storage, monkeypatch
+):
+    def failing_audit(*args, **kwargs):
+        raise Boom
+
+    monkeypatch.setattr(actions, "audit", failing_audit)
+    with pytest.raises(Boom) as exc_info:  # the traceback keeps the upload's frame alive
+        actions.upload_image(samples.photo(), by=editor)
+    assert exc_info.value and files_under(media_storage[1]) == []
+    assert not Image.objects.exists()
+
+
+def test_a_rolled_back_reupload_does_not_delete_the_file_of_the_existing_image(editor, media_storage):
+    data = samples.jpeg_bytes()
+    image = actions.upload_image(samples.upload(data, "a.jpg"), by=editor)
+    _upload_then_fail(lambda: actions.upload_image(samples.upload(data, "again.jpg"), by=editor, alt_text="x"))
+    assert files_under(media_storage[1]) == [image.original.name]
+    assert Image.objects.get().alt_text == ""
+
+
+def test_a_committed_upload_keeps_its_original(editor, media_storage, django_capture_on_commit_callbacks):
+    import gc
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        image = actions.upload_image(samples.photo(), by=editor)
+        attachment = actions.upload_attachment(samples.upload(samples.pdf_bytes(), "a.pdf"), by=editor)
+    del callbacks
+    gc.collect()
+    assert files_under(media_storage[1]) == sorted([image.original.name, attachment.file.name])
