@@ -550,14 +550,19 @@ def _submit_batch(job, target, drafts, plan, outcomes, counts, *, by):
     from apps.editorial import batches
 
     changed = [o for o in outcomes if o.status in (RowStatus.NEW, RowStatus.UPDATED)]
+    clock = time.perf_counter()
+    preview_rows = _preview_rows(plan, changed, limit=None)
+    TIMINGS["batch_preview"] = time.perf_counter() - clock
     batch = batches.create_batch(
         title=_("%(label)s批量导入：%(file)s（%(n)d条）") % {"label": target.schema.label, "file": job.filename, "n": len(drafts)},
         items=[(draft.item, draft.revision) for draft in drafts],
         by=by,
         summary={k: counts[k] for k in ("new", "updated", "unchanged", "invalid", "duplicates", "total")},
-        preview_rows=_preview_rows(plan, changed, limit=None),
+        preview_rows=preview_rows,
     )
+    TIMINGS["batch_create"] = time.perf_counter() - clock - TIMINGS["batch_preview"]
     editorial.submit(batch, by=by, note=_("导入记录 #%(id)d") % {"id": job.pk})
+    TIMINGS["batch_submit"] = time.perf_counter() - clock - TIMINGS["batch_preview"] - TIMINGS["batch_create"]
     return batch.pk
 
 

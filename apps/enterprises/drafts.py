@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 from django.db.models import Case, CharField, FileField, Max, OuterRef, Subquery, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -152,6 +153,51 @@ class Snapshotter:
 
 # --- writing -------------------------------------------------------------------------
 
+COPY_FROM = 200  # rows: fewer are inserted by bulk_create
+
+
+def _insert(model, objs: list) -> None:
+    """Insert new rows and set their primary keys, like ``bulk_create``.
+
+    On PostgreSQL many rows go through ``COPY`` (psycopg) with keys taken from
+    the table's sequence in one query: ``bulk_create`` spends its time in
+    Python, preparing and quoting every value of every row (bench/import,
+    20,000 rows: revisions 15 s → 1.7 s, audit rows 6.3 s → 1.6 s, enterprise
+    rows 12 s → 3.7 s, on the shared machine). Values are prepared by the
+    fields themselves (``pre_save`` and ``get_db_prep_save``), so the rows are
+    the same either way (tests/enterprises/test_drafts.py runs both); no
+    signals are sent by either, and a unique violation is an IntegrityError.
+    """
+    if not objs:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
+        model._base_manager.using(using).bulk_create(objs, batch_size=CHUNK)
+        return
+    opts = model._meta
+    pk = opts.pk
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, pk.column, len(objs)],
+        )
+        for obj, (key,) in zip(objs, cursor.fetchall()):
+            setattr(obj, pk.attname, key)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in [pk, *fields])
+    prepared = [(f, f.get_db_prep_save) for f in fields]
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # IntegrityError as usual
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([
+                    getattr(obj, pk.attname),
+                    *(prep(field.pre_save(obj, True), connection) for field, prep in prepared),
+                ])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+
 
 def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str, audit_data: dict | None = None) -> list[Draft]:
     """Write every draft's new version; fills ``draft.item`` and ``draft.revision``."""
@@ -180,7 +226,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         item.updated_by = by
         draft.item = item
         draft.from_state = Status.DRAFT
-    model._base_manager.bulk_create([d.item for d in new], batch_size=CHUNK)
+    _insert(model, [d.item for d in new])
     stage("rows")
 
     # 2. Changed items: the latest version in memory, with the file's changes.
@@ -223,7 +269,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
                     setattr(obj, fk_attname, draft.item.pk)
                     child["_obj"] = obj
                     child_creates.append(obj)
-        child_model._base_manager.bulk_create(child_creates, batch_size=CHUNK)
+        _insert(child_model, child_creates)
         for draft in drafts:
             for child in draft.children or ():
                 obj = child.pop("_obj", None)
@@ -252,7 +298,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         draft.revision = revision
         revisions.append(revision)
     stage("snapshots")
-    Revision.objects.bulk_create(revisions, batch_size=CHUNK)
+    _insert(Revision, revisions)
     stage("revisions")
 
     # 5. Workflow state of every item, as record_revision leaves it.
@@ -282,7 +328,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
             object_repr=reprs.get(item.pk, str(item))[:300], from_state=str(draft.from_state), to_state=str(to_state), note=summary,
             data={"revision": draft.revision.number, **(audit_data or {})},
         ))
-    AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    _insert(AuditEntry, entries)
     stage("audit")
     return drafts
 

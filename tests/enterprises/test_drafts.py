@@ -4,6 +4,8 @@ own actions write: the same snapshots, states, revision numbers and audit rows."
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from apps.core.models import AuditEntry
 from apps.editorial import actions as editorial
 from apps.editorial.models import Revision, RevisionKind, Status
@@ -15,6 +17,20 @@ from apps.enterprises.targets import target_for
 from .conftest import make_code, refresh
 
 TARGET = target_for(Enterprise)
+
+
+@pytest.fixture(autouse=True, params=["bulk_create", "copy"])
+def insert_path(request, monkeypatch):
+    """Every test runs with the rows inserted by bulk_create and, on PostgreSQL, by COPY."""
+    from django.db import connection
+
+    from apps.enterprises import drafts
+
+    if request.param == "copy":
+        if connection.vendor != "postgresql":
+            pytest.skip("COPY is PostgreSQL's (set DATABASE_URL)")
+        monkeypatch.setattr(drafts, "COPY_FROM", 1)
+    return request.param
 
 
 def comparable(snapshot):
@@ -58,6 +74,14 @@ def test_a_new_item_from_the_bulk_writer_equals_one_from_create_draft(people, ki
     ea, eb = last_audit(a), last_audit(b)
     assert (ea.from_state, ea.to_state, ea.note) == (eb.from_state, eb.to_state, eb.note)
     assert eb.data["revision"] == 1
+    # What was written is what the engine reads back: the row, its children, the snapshot.
+    from apps.editorial.snapshots import serialize, snapshots_equal
+
+    stored, written = serialize(b), b.latest_revision.snapshot
+    # (A decimal reads back at the column's scale, with either writer and with the engine's.)
+    assert Decimal(stored["fields"].pop("registered_capital")) == Decimal(written["fields"].pop("registered_capital"))
+    assert snapshots_equal(stored, written)
+    assert b.name == engine_fields["name"] and b.registered_capital == Decimal("1200.5") and b.created_at
 
 
 def test_a_changed_draft_from_the_bulk_writer_equals_one_from_save_draft(people, kinds, enterprises):
@@ -107,3 +131,13 @@ def test_changes_requested_stays_when_the_bulk_writer_adds_a_version(people, kin
     write_drafts(TARGET, [Draft(existing, {"address": "补充的地址"}, None)], by=people.editor,
                  kind=RevisionKind.IMPORT, summary="")
     assert refresh(item).status == Status.CHANGES_REQUESTED
+
+
+def test_a_duplicate_key_is_an_integrity_error_with_either_writer(people, kinds, enterprises):
+    from django.db import IntegrityError, transaction
+
+    taken = enterprises.draft()
+    fields = TARGET.model_fields({"name": "新疆重复代码有限公司"}) | fields_for(kinds, taken.credit_code)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write_drafts(TARGET, [Draft(None, fields, [])], by=people.editor, kind=RevisionKind.IMPORT, summary="x")
+    assert Enterprise.objects.filter(credit_code=taken.credit_code).count() == 1
