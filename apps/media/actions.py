@@ -78,8 +78,14 @@ class _Written:
         self._finalizer.atexit = False  # an interrupted process decides nothing
 
     @staticmethod
-    def _delete(storage, name: str) -> None:
+    def _delete(storage, name: str, *, unless_referenced: bool = True) -> None:
+        # The callback can also be dropped after a commit (an earlier on-commit
+        # callback raised and Django skipped the rest): a file that a visible row
+        # names is not deleted by the finaliser. When in doubt, keep it: an orphan
+        # is harmless, a row without its original is not.
         try:
+            if unless_referenced and _referenced(name):
+                return
             storage.delete(name)
         except Exception:  # noqa: BLE001 - a finaliser must not raise; the file is only an orphan
             logger.exception("media: could not delete the orphaned original %s", name)
@@ -88,7 +94,20 @@ class _Written:
         self._finalizer.detach()
 
     def discard(self) -> None:
-        self._finalizer()
+        """The upload failed inside its own atomic block, which rolls its row back."""
+        detached = self._finalizer.detach()
+        if detached is not None:  # not kept or deleted already
+            storage, name = detached[2]
+            _Written._delete(storage, name, unless_referenced=False)
+
+
+def _referenced(name: str) -> bool:
+    """Whether a row this connection can see names ``name`` as its private file."""
+    return (
+        Image.objects.filter(original=name).exists()
+        or Video.objects.filter(original=name).exists()
+        or Attachment.objects.filter(file=name).exists()
+    )
 
 
 def _store_private(name: str, content: File) -> tuple[str, "_Written | None"]:

@@ -403,3 +403,21 @@ def test_a_committed_upload_keeps_its_original(editor, media_storage, django_cap
     del callbacks
     gc.collect()
     assert files_under(media_storage[1]) == sorted([image.original.name, attachment.file.name])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_upload_keeps_its_original_when_an_earlier_on_commit_callback_fails(editor, media_storage):
+    # Django skips the remaining on-commit callbacks when one raises: the upload's
+    # "keep" is then dropped uncalled, but its row is committed and names the file.
+    import gc
+
+    def earlier_callback_fails():
+        raise Boom
+
+    with pytest.raises(Boom):
+        with transaction.atomic():
+            transaction.on_commit(earlier_callback_fails)
+            image = actions.upload_image(samples.photo(seed=3), by=editor)
+    gc.collect()
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert files_under(media_storage[1]) == [image.original.name]
