@@ -72,6 +72,9 @@ class EditorialModel(TimeStampedModel):
     It may define ``editorial_children``: reverse accessors of ordered child
     rows (e.g. gallery items) that belong in every revision, and override
     ``submission_problems()`` to refuse submission (e.g. images without alt text).
+    ``submit`` calls it on the row, which for a published item still holds the
+    public version: read what is being submitted from ``self.latest_revision.snapshot``
+    (as ``PressRelease`` and ``Enterprise`` do), not from the row's fields.
     """
 
     status = models.CharField(
