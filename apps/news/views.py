@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Exists, Max, Min, OuterRef, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -40,6 +41,34 @@ def _years() -> list[int]:
     return list(range(last, first - 1, -1))
 
 
+def _for_display(releases) -> list:
+    """Give each release (a list row, a neighbour, a related one) ``url``, ``published_iso``
+    and ``published_day``: what the templates showed with ``get_absolute_url``,
+    ``|date:'c'`` and ``|date:"Y-m-d"``, byte for byte, without a reverse() (~30 µs) and
+    two date filters (~40 µs together) per row. The URL is formatted from the detail
+    route's prefix, found once per call and checked against reverse() itself."""
+    releases = [r for r in releases if r is not None]
+    if not releases:
+        return releases
+    base = reverse("news:index")
+    probe = {"year": 2000, "month": "01", "pk": 1}
+    fast = reverse("news:detail", kwargs=probe) == f"{base}2000/01/1/"
+    for release in releases:
+        if fast and release.created_at is not None:
+            created = timezone.localtime(release.created_at)
+            release.url = f"{base}{created.year}/{created.month:02d}/{release.pk}/"
+        else:
+            release.url = release.get_absolute_url()
+        published = release.first_published_at
+        if published is None:
+            release.published_iso = release.published_day = ""
+        else:
+            local = timezone.localtime(published)
+            release.published_iso = local.isoformat()
+            release.published_day = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+    return releases
+
+
 @require_safe
 def index(request):
     releases = PressRelease.objects.published().newest_first()
@@ -54,7 +83,7 @@ def index(request):
     # The page's ids (an index-only scan, cheap even 500 pages deep) as a subquery
     # of the statement that reads the page's rows: one round trip.
     page = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(
+    page.object_list = _for_display(
         PressRelease.objects.published().filter(pk__in=page.object_list).list_rows().newest_first()
     )
     # The covers' square crops, as plain rows in one query.
@@ -131,6 +160,7 @@ def render_release(request, release, *, preview: bool = False):
     attachments = list(release.attachments.order_by("pk")) if getattr(release, "has_attachments", True) else []
     clusters = list(release.clusters.ordered())
     older, newer, related = _neighbours_and_related(release, clusters)
+    _for_display([older, newer, *related])
     return render(request, "news/detail.html", {
         "release": release, "gallery": gallery, "videos": videos, "attachments": attachments,
         "clusters": clusters, "older": older, "newer": newer, "related": related, "preview": preview,
