@@ -236,9 +236,14 @@ class EditorialAdminMixin:
         with transaction.atomic():
             current = actions.lock_for_update(obj)
             if request.method == "POST":
+                base = request.POST.get(BASE_REVISION_FIELD, "")
+                if not base.isdigit():
+                    # Without the version the form was based on, a stale save could
+                    # not be told apart from a fresh one: never save blind.
+                    return self._refuse(request, current, ValidationError(
+                        _("表单缺少所依据的版本信息，未保存。请重新打开编辑页面后再修改。")))
                 try:
-                    base = request.POST.get(BASE_REVISION_FIELD)
-                    actions._check_editable(current, request.user, int(base) if base else None)
+                    actions._check_editable(current, request.user, int(base))
                 except actions.StaleEdit as exc:
                     return self._refuse_stale(request, current, exc)
                 except (NotAllowed, InvalidTransition) as exc:

@@ -98,6 +98,21 @@ def test_stale_form_is_refused_with_a_link_to_the_diff(pages, people):
     assert refresh(page).title == "他人的修改"
 
 
+@pytest.mark.parametrize("base", [None, "", "abc", "-1"])
+def test_a_change_form_without_its_base_version_is_refused_not_saved_blind(pages, people, base):
+    page = pages.draft(title="原标题")
+    data = form_data(page, title="没有版本信息的修改")
+    if base is None:
+        del data["_editorial_base_revision"]
+    else:
+        data["_editorial_base_revision"] = base
+    revisions = Revision.objects.count()
+    response = client_for(people.editor).post(reverse(CHANGE, args=[page.pk]), data)
+    assert response.status_code == 400
+    assert "缺少所依据的版本信息" in response.content.decode()
+    assert refresh(page).title == "原标题" and Revision.objects.count() == revisions
+
+
 def test_workflow_buttons_show_only_what_the_user_may_do(pages, people):
     page = pages.in_review()
     url = reverse(CHANGE, args=[page.pk])
