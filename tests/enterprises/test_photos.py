@@ -130,3 +130,11 @@ def test_a_new_enterprise_from_an_import_has_no_photos(people, kinds):
     item = Enterprise.objects.get(name="新疆新导入有限公司")
     assert job.status == "done" and item.latest_revision.snapshot["children"]["photos"] == []
     assert Platform.editorial_children == ("photos",)
+
+
+def test_the_admin_edits_the_logo_and_photos(client, people, enterprises, platforms):
+    client.force_login(people.editor)
+    html = client.get(f"/admin/enterprises/enterprise/{enterprises.draft().pk}/change/").content.decode()
+    assert 'name="logo"' in html and "vForeignKeyRawIdAdminField" in html and 'name="photos-0-image"' in html
+    html = client.get(f"/admin/enterprises/platform/{platforms.draft().pk}/change/").content.decode()
+    assert 'name="photos-0-image"' in html
