@@ -28,7 +28,7 @@ def coming_soon(request, key: str):
     column = COLUMNS_BY_KEY.get(key)
     if column is None:
         raise Http404
-    return render(request, "portal/coming_soon.html", {"column": column})
+    return render(request, "portal/coming_soon.html", {"column": column, "active_column": column.key})
 
 
 @require_POST

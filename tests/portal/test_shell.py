@@ -126,6 +126,17 @@ def test_current_column_is_marked_for_screen_readers(client, site):
     assert '<a href="/" aria-current="page">首页</a>' in html
 
 
+def test_coming_soon_columns_carry_a_47_column_type_and_are_marked_current(client, site):
+    from apps.portal.navigation import MAIN_NAVIGATION
+
+    standard = {"工作动态", "专题专栏", "办事服务", "概况信息", "政策文件", "数据发布", "互动交流"}
+    for column in MAIN_NAVIGATION:
+        assert column.column_type in standard
+    html = client.get("/talent/").content.decode()
+    assert '<meta name="ColumnType" content="专题专栏">' in html
+    assert '<a href="/talent/" aria-current="page">人才项目</a>' in html
+
+
 def test_home_page_keeps_a_constant_number_of_queries_as_clusters_grow(client, site):
     client.get("/")  # site settings now cached
 
