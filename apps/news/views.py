@@ -24,11 +24,14 @@ PAGE_SIZE = getattr(settings, "PARKPORTAL_NEWS_PAGE_SIZE", 20)
 RELATED_COUNT = 4
 
 
-def _int(value):
+def _year(value):
+    """A year filter from the query string; anything else (garbage, year 0, a
+    number past what a date can hold) is no filter, never a 500."""
     try:
-        return int(value)
+        year = int(value)
     except (TypeError, ValueError):
         return None
+    return year if 1949 <= year <= 9999 else None
 
 
 def _years() -> list[int]:
@@ -74,7 +77,7 @@ def index(request):
     releases = PressRelease.objects.published().newest_first()
     clusters = list(IndustryCluster.objects.ordered())
     cluster = next((c for c in clusters if c.slug == request.GET.get("cluster")), None)
-    year = _int(request.GET.get("year"))
+    year = _year(request.GET.get("year"))
     if cluster is not None:
         releases = releases.in_cluster(cluster)
     if year is not None:

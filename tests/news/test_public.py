@@ -141,6 +141,8 @@ def test_the_list_is_paginated_newest_first_and_filtered_by_cluster_and_year(cli
     assert "生物医药新闻" in get(client, f"/news/?year={year}").content.decode()
     assert "生物医药新闻" not in get(client, f"/news/?year={year - 3}").content.decode()
     assert "生物医药新闻" in get(client, "/news/?year=abc&page=zzz").content.decode()
+    for nonsense in ("-5", "0", "99999999999999999999", "1e3"):  # no filter, never a 500
+        assert "生物医药新闻" in get(client, f"/news/?year={nonsense}").content.decode()
     assert b.get_absolute_url() in html
 
 
