@@ -7,8 +7,9 @@ filters and search) and django-import-export's Resource (:mod:`.resources`).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -173,7 +174,13 @@ class SpreadsheetAdminMixin:
         file_format = request.GET.pop("_format", ["csv"])[-1]
         if file_format not in FORMATS:
             raise Http404
-        changelist = self.get_changelist_instance(request)  # the current filters and search
+        try:
+            changelist = self.get_changelist_instance(request)  # the current filters and search
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(
+                _("导出条件无效：链接中含有无法识别的筛选参数。请回到列表重新筛选后再导出。"),
+                content_type="text/plain; charset=utf-8",
+            )
         queryset = changelist.get_queryset(request)
         try:
             content, filename, content_type = actions.export_directory(

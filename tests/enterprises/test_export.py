@@ -80,3 +80,11 @@ def test_platform_export_gives_the_host_credit_code(staff_client, enterprises, p
 def test_export_needs_the_view_permission(client, make_user, enterprises):
     client.force_login(make_user("clerk", roles=["service_agent"]))
     assert client.get(f"{EXPORT_URL}?_format=csv").status_code == 403
+
+
+@pytest.mark.parametrize("url", [EXPORT_URL, "/admin/enterprises/platform/export/"])
+def test_export_with_an_unknown_filter_is_a_400_with_a_chinese_message(staff_client, url):
+    response = staff_client.get(f"{url}?no_such_field=1&_format=csv")
+    assert response.status_code == 400
+    assert "导出条件无效" in response.content.decode()
+    assert not ImportJob.objects.exists()
