@@ -463,17 +463,21 @@ def main() -> int:
     jw_ratio = ratio(rows_a["own_jw"], rows_a["vips_jw"])
     all_ratio = ratio(rows_a["own_all"], rows_a["vips_all"])
     peak = rss[("A", "own", "jw")]["hwm"]
-    ok = jw_ratio <= TARGET_RATIO and peak <= TARGET_RSS_MB and not problems
+    peak_all = rss[("A", "own", "all")]["hwm"]
+    # The time target holds for both sets (AVIF is in the production default); the
+    # memory target is the issue's, measured on JPEG+WebP; the AVIF peak is reported.
+    ok = jw_ratio <= TARGET_RATIO and all_ratio <= TARGET_RATIO and peak <= TARGET_RSS_MB and not problems
     print()
     load_after = os.getloadavg()
-    print(f"summary: the BENCH line is scenario A, jpeg+webp (the targets apply to it); own peak RSS with AVIF: "
+    print(f"summary: the BENCH line is scenario A; both time ratios must meet the target, the memory target is on jpeg+webp; own peak RSS with AVIF: "
           f"A {rss[('A', 'own', 'all')]['hwm']:.0f} MB, B {rss[('B', 'own', 'all')]['hwm']:.0f} MB; "
           f"total bench time {time.perf_counter() - began:.0f} s; 1-min load average "
           f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (other processes skew timings)")
     print(
         f"BENCH media jpeg_webp_ratio={jw_ratio:.2f} all_ratio={all_ratio:.2f} "
         f"own_s={rows_a['own_jw']:.3f} vips_s={rows_a['vips_jw']:.3f} peak_rss_mb={peak:.0f} "
-        f"target=ratio<={TARGET_RATIO:.2f},rss<={TARGET_RSS_MB}MB {'PASS' if ok else 'FAIL'}"
+        f"peak_rss_avif_mb={peak_all:.0f} "
+        f"target=ratios<={TARGET_RATIO:.2f},rss<={TARGET_RSS_MB}MB {'PASS' if ok else 'FAIL'}"
     )
     return 0 if ok else 1
 
