@@ -36,58 +36,88 @@ def refuse_if_batched(item) -> None:
         )
 
 
-def _refuse_if_any_batched(pairs) -> None:
-    """The same rule as refuse_if_batched, for many items in one query per content type."""
-    by_type: dict = {}
-    for item, _rev in pairs:
-        by_type.setdefault(ContentType.objects.get_for_model(item, for_concrete_model=False), []).append(str(item.pk))
-    for content_type, ids in by_type.items():
-        for start in range(0, len(ids), 5000):
-            entry = (
-                BatchEntry.objects.filter(
-                    content_type=content_type, object_id__in=ids[start:start + 5000],
-                    batch__visibility=Visibility.NONE,
-                )
-                .exclude(batch__status=Status.ARCHIVED)
-                .select_related("batch")
-                .first()
+def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
+    """The same rule as refuse_if_batched, for many items of one type: one query per 5,000."""
+    for start in range(0, len(ids), 5000):
+        entry = (
+            BatchEntry.objects.filter(
+                content_type=content_type, object_id__in=ids[start:start + 5000],
+                batch__visibility=Visibility.NONE,
             )
-            if entry is not None:
-                raise InvalidTransition(
-                    _("《%(id)s》在批次《%(batch)s》中等待审核，批次审核完成前不能加入其他批次。")
-                    % {"id": entry.object_id, "batch": entry.batch.title}
-                )
+            .exclude(batch__status=Status.ARCHIVED)
+            .select_related("batch")
+            .first()
+        )
+        if entry is not None:
+            raise InvalidTransition(
+                _("《%(id)s》在批次《%(batch)s》中等待审核，批次审核完成前不能加入其他批次。")
+                % {"id": entry.object_id, "batch": entry.batch.title}
+            )
+
+
+def _require_latest_drafts(model, members: list[tuple]) -> None:
+    """Each (pk, revision id) names an item whose latest revision it is, in draft or
+    changes requested: read from the rows (1,000 per query), not from the caller's copies."""
+    wanted = dict(members)
+    editable = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    pks = list(wanted)
+    found = 0
+    for start in range(0, len(pks), 1000):
+        rows = model._base_manager.filter(pk__in=pks[start:start + 1000]).values_list("pk", "latest_revision_id", "status")
+        for pk, latest_revision_id, status in rows:
+            found += 1
+            if latest_revision_id != wanted[pk] or status not in editable:
+                item = model._base_manager.get(pk=pk)
+                raise InvalidTransition(_("《%(item)s》的最新版本不是草稿，不能加入批次。") % {"item": item})
+    if found != len(wanted):
+        raise InvalidTransition(_("批次中的部分内容已被删除，请重新生成批次。"))
 
 
 @transaction.atomic
-def create_batch(*, title: str, items, by, summary=None, preview_rows=None, description="") -> ReviewBatch:
-    """A draft batch of (item, revision) pairs; each revision must be its item's latest."""
+def create_batch(*, title: str, items, by, summary=None, preview_rows=None, description="", model=None) -> ReviewBatch:
+    """A draft batch; each member's revision must be its item's latest, in draft.
+
+    ``items``: (item, revision) pairs; or, with ``model``, (pk, revision id) pairs
+    of that model (an import's 20,000 members: no instances needed).
+    ``preview_rows``: the reviewer's diff, one row per member in the same order,
+    stored with each member (``BatchEntry.preview``); rows that do not pair with
+    the members one to one are kept in the batch row, as before 0004.
+    """
+    from . import bulk
     from .actions import create_draft
 
     pairs = list(items)
     require_state(bool(pairs), _("批次中没有需要审核的内容。"))
-    for item, revision in pairs:
-        require_state(
-            item.latest_revision_id == revision.pk and item.status in (Status.DRAFT, Status.CHANGES_REQUESTED),
-            _("《%(item)s》的最新版本不是草稿，不能加入批次。") % {"item": item},
-        )
-    _refuse_if_any_batched(pairs)
-    member_types = {type(item) for item, _rev in pairs}
+    if model is None:
+        types = {type(item) for item, _rev in pairs}
+        if len(types) != 1:  # pragma: no cover - every batch so far has one type
+            raise InvalidTransition(_("一个批次只能包含一种内容。"))
+        model = types.pop()
+        pairs = [(item.pk, revision.pk) for item, revision in pairs]
+    pairs = [(model._meta.pk.to_python(pk), revision_id) for pk, revision_id in pairs]
+    _require_latest_drafts(model, pairs)
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    ids = [str(pk) for pk, _rev in pairs]
+    _refuse_if_any_batched(content_type, ids)
+    per_member = preview_rows is not None and len(preview_rows) == len(pairs)
     batch = create_draft(
         ReviewBatch,
         by=by,
         fields={
             "title": title[:200],
             "description": description,
-            "member_type": ContentType.objects.get_for_model(member_types.pop()) if len(member_types) == 1 else None,
+            "member_type": ContentType.objects.get_for_model(model),
             "summary": summary or {},
-            "preview_rows": preview_rows or [],
+            "preview_rows": [] if per_member else list(preview_rows or []),
         },
         summary=_("批次包含 %(n)s 项") % {"n": len(pairs)},
     )
-    BatchEntry.objects.bulk_create(
-        [BatchEntry(batch=batch, **BatchEntry.ref_filter(item), revision=revision) for item, revision in pairs],
-        batch_size=1000,
+    previews = preview_rows if per_member else [{}] * len(pairs)
+    bulk.insert_rows(
+        BatchEntry, ["batch_id", "content_type_id", "object_id", "revision_id", "published_at", "preview"],
+        ((batch.pk, content_type.pk, object_id, revision_id, None, preview)
+         for object_id, (_pk, revision_id), preview in zip(ids, pairs, previews)),
+        copy=len(pairs) >= 200,
     )
     return batch
 

@@ -509,7 +509,8 @@ class ReviewBatch(EditorialModel):
 
     It is an editorial item itself: one review chain, one approval, and
     publishing it publishes every member revision (``on_published``). Its
-    content is the reviewer's diff: ``preview_rows``.
+    content is the reviewer's diff: each member's row of it is stored with the
+    member (``BatchEntry.preview``; ``diff_rows()``).
     """
 
     title = models.CharField(_("批次名称"), max_length=200)
@@ -535,6 +536,15 @@ class ReviewBatch(EditorialModel):
 
         return reverse("admin:editorial_reviewbatch_change", args=[self.pk])
 
+    def diff_rows(self) -> list[dict]:
+        """The reviewer's diff: one row per member (``BatchEntry.preview``, in the
+        batch's order), or the rows a batch made before 0004 kept in ``preview_rows``."""
+        if self.preview_rows:
+            return list(self.preview_rows)
+        if self.pk is None:
+            return []
+        return [row for row in self.entries.order_by("pk").values_list("preview", flat=True) if row]
+
     def on_published(self, *, by, now) -> None:
         from .batches import publish_members
 
@@ -545,6 +555,9 @@ class BatchEntry(ObjectRef):
     batch = models.ForeignKey(ReviewBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="entries")
     revision = models.ForeignKey(Revision, verbose_name=_("版本"), on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # This member's row of the reviewer's diff (row, status, name, changes): stored
+    # once, here, not in the batch row and again in each of its revisions.
+    preview = models.JSONField(_("变更预览"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("批次成员")

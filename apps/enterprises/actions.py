@@ -377,34 +377,44 @@ def _refuse_locked(outcomes, existing, batched: set):
     return result
 
 
+_PREVIEW_ORDER = {RowStatus.INVALID: 0, RowStatus.UPDATED: 1, RowStatus.NEW: 2, RowStatus.UNCHANGED: 3}
+
+
+def _preview_order(outcome) -> tuple:
+    """Invalid rows first, then changed, new, unchanged; by row within each."""
+    return (_PREVIEW_ORDER[outcome.status], outcome.row)
+
+
 def _preview_rows(plan, outcomes, *, limit: int | None = PREVIEW_LIMIT) -> list[dict]:
     """The per-row preview: invalid rows first, then changed, new, unchanged."""
-    order = {RowStatus.INVALID: 0, RowStatus.UPDATED: 1, RowStatus.NEW: 2, RowStatus.UNCHANGED: 3}
     headers = {column.key: column.header for column in plan.schema.columns}
-    rows = []
-    for outcome in sorted(outcomes, key=lambda o: (order[o.status], o.row)):
-        if limit is not None and len(rows) >= limit:
-            break
-        entry: dict[str, Any] = {
-            "row": outcome.row, "status": outcome.status.value, "status_label": str(STATUS_LABELS[outcome.status]),
-            "key": outcome.key or "", "name": outcome.values.get("name") or "",
-        }
-        if outcome.status is RowStatus.UPDATED:
-            entry["changes"] = [
-                {"field": change.header, "old": plan.display(change.field, change.old), "new": plan.display(change.field, change.new)}
-                for change in outcome.changes
-            ]
-        elif outcome.status is RowStatus.NEW:
-            entry["changes"] = [
-                {"field": headers[key], "old": "", "new": plan.display(key, value)}
-                for key, value in outcome.values.items() if key in headers and value not in (None, "", ())
-            ]
-        elif outcome.status is RowStatus.INVALID:
-            entry["errors"] = [
-                {"column": error.column_header, "message": error.message, "rule": error.detail} for error in outcome.errors
-            ]
-        rows.append(entry)
-    return rows
+    ordered = sorted(outcomes, key=_preview_order)
+    if limit is not None:
+        ordered = ordered[:limit]
+    return [_preview_row(plan, outcome, headers) for outcome in ordered]
+
+
+def _preview_row(plan, outcome, headers: dict) -> dict:
+    """One row of the preview: status, key, name and the changed fields (or the errors)."""
+    entry: dict[str, Any] = {
+        "row": outcome.row, "status": outcome.status.value, "status_label": STATUS_LABELS[outcome.status],
+        "key": outcome.key or "", "name": outcome.values.get("name") or "",
+    }
+    if outcome.status is RowStatus.UPDATED:
+        entry["changes"] = [
+            {"field": change.header, "old": plan.display(change.field, change.old), "new": plan.display(change.field, change.new)}
+            for change in outcome.changes
+        ]
+    elif outcome.status is RowStatus.NEW:
+        entry["changes"] = [
+            {"field": headers[key], "old": "", "new": plan.display(key, value)}
+            for key, value in outcome.values.items() if key in headers and value not in (None, "", ())
+        ]
+    elif outcome.status is RowStatus.INVALID:
+        entry["errors"] = [
+            {"column": error.column_header, "message": error.message, "rule": error.detail} for error in outcome.errors
+        ]
+    return entry
 
 
 STATUS_LABELS = {RowStatus.NEW: "新增", RowStatus.UPDATED: "更新", RowStatus.UNCHANGED: "未变化", RowStatus.INVALID: "有错误"}
@@ -546,16 +556,24 @@ def _apply(job: ImportJob) -> None:
 
 
 def _submit_batch(job, target, drafts, plan, outcomes, counts, *, by):
-    """One review batch for all the new versions, submitted at once (one approval)."""
+    """One review batch for all the new versions, submitted at once (one approval).
+
+    The members go in in the preview's order, each with its row of the diff
+    (``BatchEntry.preview``): the batch row and its revision stay small.
+    """
     from apps.editorial import batches
 
     changed = [o for o in outcomes if o.status in (RowStatus.NEW, RowStatus.UPDATED)]
+    assert len(changed) == len(drafts)
     clock = time.perf_counter()
-    preview_rows = _preview_rows(plan, changed, limit=None)
+    members = sorted(zip(changed, drafts), key=lambda pair: _preview_order(pair[0]))
+    headers = {column.key: column.header for column in plan.schema.columns}
+    preview_rows = [_preview_row(plan, outcome, headers) for outcome, _draft in members]
     TIMINGS["batch_preview"] = time.perf_counter() - clock
     batch = batches.create_batch(
         title=_("%(label)s批量导入：%(file)s（%(n)d条）") % {"label": target.schema.label, "file": job.filename, "n": len(drafts)},
-        items=[(draft.item, draft.revision) for draft in drafts],
+        items=[(draft.pk, draft.revision_id) for _outcome, draft in members],
+        model=target.model,
         by=by,
         summary={k: counts[k] for k in ("new", "updated", "unchanged", "invalid", "duplicates", "total")},
         preview_rows=preview_rows,

@@ -96,7 +96,7 @@ def test_editor_imports_every_encoding_and_format_end_to_end(editor_client, peop
     assert str(item.registered_capital.normalize()) == "1.2E+3" and item.headcount == "20-99"
     batch = ReviewBatch.objects.get(pk=job.batch_id)
     assert batch.status == Status.IN_REVIEW and BatchEntry.objects.filter(batch=batch).count() == 3
-    assert batch.summary["new"] == 3 and len(batch.preview_rows) == 3
+    assert batch.summary["new"] == 3 and len(batch.diff_rows()) == 3
 
 
 def test_english_field_names_are_accepted(editor_client):
