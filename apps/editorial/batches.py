@@ -8,7 +8,8 @@ edited or submitted on their own.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
@@ -36,12 +37,20 @@ def refuse_if_batched(item) -> None:
         )
 
 
+def _postgresql() -> bool:
+    return connections[router.db_for_write(BatchEntry)].vendor == "postgresql"
+
+
 def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
-    """The same rule as refuse_if_batched, for many items of one type: one query per 5,000."""
-    for start in range(0, len(ids), 5000):
+    """The same rule as refuse_if_batched, for many items of one type: one query
+    (an array parameter on PostgreSQL; 5,000 ids per query elsewhere)."""
+    size = max(len(ids), 1) if _postgresql() else 5000
+    for start in range(0, len(ids), size):
+        part = ids[start:start + size]
         entry = (
             BatchEntry.objects.filter(
-                content_type=content_type, object_id__in=ids[start:start + 5000],
+                content_type=content_type,
+                object_id__in=RawSQL("SELECT unnest(%s::text[])", (part,)) if _postgresql() else part,
                 batch__visibility=Visibility.NONE,
             )
             .exclude(batch__status=Status.ARCHIVED)
@@ -57,10 +66,31 @@ def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
 
 def _require_latest_drafts(model, members: list[tuple]) -> None:
     """Each (pk, revision id) names an item whose latest revision it is, in draft or
-    changes requested: read from the rows (1,000 per query), not from the caller's copies."""
+    changes requested: read from the rows (one statement on PostgreSQL, 1,000 members
+    per query elsewhere), not from the caller's copies; a message is built only for a refusal."""
     wanted = dict(members)
     editable = (Status.DRAFT, Status.CHANGES_REQUESTED)
     pks = list(wanted)
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":  # one statement, whatever the number of members
+        opts, quote = model._meta, connection.ops.quote_name
+        pk_type = opts.pk.rel_db_type(connection)
+        revision_type = opts.get_field("latest_revision").rel_db_type(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.id, t.{quote(opts.pk.column)} IS NULL FROM unnest(%s::{pk_type}[], %s::{revision_type}[]) AS m(id, rev) "
+                f"LEFT JOIN {quote(opts.db_table)} t ON t.{quote(opts.pk.column)} = m.id "
+                f"WHERE t.{quote(opts.pk.column)} IS NULL OR t.{quote(opts.get_field('latest_revision').column)} IS DISTINCT FROM m.rev "
+                f"OR t.{quote(opts.get_field('status').column)} NOT IN (%s, %s) LIMIT 1",
+                [pks, [wanted[pk] for pk in pks], *map(str, editable)],
+            )
+            bad = cursor.fetchone()
+        if bad is None:
+            return
+        if bad[1]:
+            raise InvalidTransition(_("批次中的部分内容已被删除，请重新生成批次。"))
+        item = model._base_manager.get(pk=bad[0])
+        raise InvalidTransition(_("《%(item)s》的最新版本不是草稿，不能加入批次。") % {"item": item})
     found = 0
     for start in range(0, len(pks), 1000):
         rows = model._base_manager.filter(pk__in=pks[start:start + 1000]).values_list("pk", "latest_revision_id", "status")

@@ -127,6 +127,9 @@ def _json_value(value):
     return str(value)
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})  # JSON as they are
+
+
 class Snapshotter:
     """Builds ``serialize()``-equal snapshots for one model without queries.
 
@@ -137,6 +140,7 @@ class Snapshotter:
 
     def __init__(self, model, children_accessor: str | None):
         self.fields = [(f.attname, f) for f in content_fields(model)]
+        self.field_kinds = [(attname, isinstance(f, FileField)) for attname, f in self.fields]
         self.accessor = children_accessor
         self.child_fields = []
         if children_accessor:
@@ -155,17 +159,21 @@ class Snapshotter:
     def snapshot_of(self, values: dict, children: list | None, carried: dict | None = None) -> dict:
         """The snapshot of an item whose field values (by attname) are ``values``."""
         fields = {}
-        for attname, field in self.fields:
+        plain = _PLAIN
+        for attname, is_file in self.field_kinds:
             value = values[attname]
-            if isinstance(field, FileField):
+            if is_file:
                 value = getattr(value, "name", value) or ""
-            fields[attname] = _json_value(value)
+            fields[attname] = value if type(value) in plain else _json_value(value)
         result_children = {}
         if self.accessor:
-            result_children[self.accessor] = [
-                {"pk": child.get("pk"), **{name: _json_value(child.get(name)) for name in self.child_fields}}
-                for child in (children or [])
-            ]
+            rows = result_children[self.accessor] = []
+            for child in children or ():
+                row = {"pk": child.get("pk")}
+                for name in self.child_fields:
+                    value = child.get(name)
+                    row[name] = value if type(value) in plain else _json_value(value)
+                rows.append(row)
         for accessor in self.carried:
             result_children[accessor] = list((carried or {}).get(accessor, []))
         if self.m2m:  # pragma: no cover - the directory models have none

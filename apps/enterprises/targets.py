@@ -14,7 +14,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from django.db import connections, router
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from apps.core.models import IndustryCluster
 from apps.editorial.models import Revision, Visibility
@@ -90,8 +92,16 @@ class Target:
         """The stored rows whose key is in ``keys``, with their latest content."""
         found: dict[str, Existing] = {}
         key_field = self.key_lookup()
-        for part in chunks(sorted(set(keys))):
-            rows = list(self.model._base_manager.filter(**{f"{key_field}__in": part}))
+        # On PostgreSQL the (already normalised) keys go as one array parameter:
+        # an IN list makes the field prepare each of them again (the credit code
+        # field normalises every value: 0.25 s for 20,000 keys).
+        array = connections[router.db_for_read(self.model)].vendor == "postgresql"
+        for part in chunks(sorted(set(keys)), 5000 if array else CHUNK):
+            if array:
+                wanted = RawSQL("SELECT unnest(%s::text[])", (part,))
+            else:
+                wanted = part
+            rows = list(self.model._base_manager.filter(**{f"{key_field}__in": wanted}))
             children = self._load_children([row.pk for row in rows])
             # Snapshots are read only for the rows whose latest version is a pending draft.
             pending = [row.latest_revision_id for row in rows if Existing(row, {}).pending_draft]
