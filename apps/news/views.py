@@ -5,7 +5,8 @@ of queries whatever the number of releases, pictures or clusters."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, Max, Min, OuterRef, Value
+from django.db.models import Max, Min, Value
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -101,10 +102,16 @@ def index(request):
 
 
 def _detail_queryset():
-    videos = PressRelease.videos.through.objects.filter(pressrelease_id=OuterRef("pk"))
-    attachments = PressRelease.attachments.through.objects.filter(pressrelease_id=OuterRef("pk"))
+    """The release with its cover, and whether it has any videos or attachments: two
+    EXISTS written as SQL (the ORM's Exists() costs ~0.5 ms of Python to compile here)."""
+    table = PressRelease._meta.db_table
+
+    def any_in(field):
+        through = PressRelease._meta.get_field(field).remote_field.through._meta.db_table
+        return RawSQL(f'EXISTS (SELECT 1 FROM "{through}" WHERE "{through}"."pressrelease_id" = "{table}"."id")', ())
+
     return PressRelease.objects.select_related("cover_image").annotate(
-        has_videos=Exists(videos), has_attachments=Exists(attachments)
+        has_videos=any_in("videos"), has_attachments=any_in("attachments")
     )
 
 
