@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.models import IndustryCluster
@@ -22,12 +21,6 @@ def get(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return response
-
-
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        get(client, url)
-    return len(ctx.captured_queries)
 
 
 @pytest.fixture
@@ -86,12 +79,18 @@ def test_the_detail_page_runs_the_same_number_of_queries_whatever_it_holds(
         clusters=clusters[:3],
     )
     for i in range(5):
-        releases.published(cover=assets.image(), clusters=clusters[:2])
+        plain = releases.published(cover=assets.image(), clusters=clusters[:2])
     get(client, small.get_absolute_url())  # warm the site settings cache
-    n = queries_for(client, small.get_absolute_url())
+    # The release (with whether it has videos / attachments), its gallery, one renditions
+    # query, videos, attachments, clusters, older + newer + related (one UNION ALL on
+    # PostgreSQL; SQLite allows no LIMIT inside a compound statement: three), change notes.
+    n = 8 if connection.features.supports_slicing_ordering_in_compound else 10
+    with django_assert_num_queries(n):
+        get(client, small.get_absolute_url())
     with django_assert_num_queries(n):
         get(client, big.get_absolute_url())
-    assert n <= 16
+    with django_assert_num_queries(n - 2):  # no videos or attachments: not asked for
+        get(client, plain.get_absolute_url())
 
 
 def test_a_draft_is_not_public_and_a_wrong_date_in_the_url_redirects(client, releases):
@@ -161,15 +160,20 @@ def test_the_list_runs_the_same_number_of_queries_for_three_or_thirteen_releases
     images = [assets.image() for _ in range(3)]
     for i in range(3):
         releases.published(cover=images[i], clusters=[clusters[0]])
-    get(client, "/news/")
-    n = queries_for(client, "/news/")
+    get(client, "/news/")  # warm the site settings cache
+    # Clusters, the years span, the count, the page's rows (its ids as a subquery), the
+    # covers' crops.
+    n = 5
+    with django_assert_num_queries(n):
+        get(client, "/news/")
     for i in range(10):
         releases.published(cover=images[i % 3], clusters=clusters[:2])
     with django_assert_num_queries(n):
         get(client, "/news/")
     with django_assert_num_queries(n):
         get(client, f"/news/?cluster={clusters[0].slug}")
-    assert n <= 10
+    with django_assert_num_queries(n):
+        get(client, f"/news/?cluster={clusters[0].slug}&year={timezone.now().year}")
 
 
 def test_the_news_column_is_in_the_main_navigation(client, db):
