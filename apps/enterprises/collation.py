@@ -139,10 +139,16 @@ def _token(char: str) -> str:
     return ""  # spaces, brackets, punctuation, symbols
 
 
+@lru_cache(maxsize=65536)
+def _needs_folding(char: str) -> bool:
+    """Neither ASCII nor a GB 2312 level-1 character: the name may hold Traditional ones."""
+    return not (char.isascii() or _is_level1(_gb_code(char)))
+
+
 def sort_key(name: str) -> str:
     """The stored pinyin sort key of a name (see the module notes)."""
     text = unicodedata.normalize("NFKC", name or "")
-    if not all(_is_level1(_gb_code(c)) or c.isascii() for c in text):
+    if any(map(_needs_folding, text)):
         simplifier = _simplifier()
         if simplifier is not None:
             text = simplifier.convert(text)
