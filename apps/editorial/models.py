@@ -538,12 +538,32 @@ class ReviewBatch(EditorialModel):
 
     def diff_rows(self) -> list[dict]:
         """The reviewer's diff: one row per member (``BatchEntry.preview``, in the
-        batch's order), or the rows a batch made before 0004 kept in ``preview_rows``."""
+        batch's order), or the rows a batch made before 0004 kept in ``preview_rows``.
+
+        A member's row may leave its ``changes`` out (``"changes_from": "revision"``:
+        an import's new items, whose every field is new): they are then made from the
+        member's batched revision by the member model's ``batch_preview_changes(snapshots)``,
+        so that content is stored once, in the revision.
+        """
         if self.preview_rows:
             return list(self.preview_rows)
         if self.pk is None:
             return []
-        return [row for row in self.entries.order_by("pk").values_list("preview", flat=True) if row]
+        rows, lazy = [], []
+        for preview, revision_id in self.entries.order_by("pk").values_list("preview", "revision_id"):
+            if not preview:
+                continue
+            row = dict(preview)
+            rows.append(row)
+            if row.pop("changes_from", None) == "revision":
+                lazy.append((row, revision_id))
+        model = self.member_type.model_class() if self.member_type_id else None
+        render = getattr(model, "batch_preview_changes", None)
+        if lazy and render is not None:
+            snapshots = dict(Revision.objects.filter(pk__in=[r for _row, r in lazy]).values_list("pk", "snapshot"))
+            for (row, revision_id), changes in zip(lazy, render([snapshots.get(r) for _row, r in lazy])):
+                row["changes"] = changes
+        return rows
 
     def on_published(self, *, by, now) -> None:
         from .batches import publish_members

@@ -394,12 +394,16 @@ def _preview_rows(plan, outcomes, *, limit: int | None = PREVIEW_LIMIT) -> list[
     return [_preview_row(plan, outcome, headers) for outcome in ordered]
 
 
-def _preview_row(plan, outcome, headers: dict) -> dict:
-    """One row of the preview: status, key, name and the changed fields (or the errors)."""
-    entry: dict[str, Any] = {
+def _preview_head(outcome) -> dict[str, Any]:
+    return {
         "row": outcome.row, "status": outcome.status.value, "status_label": STATUS_LABELS[outcome.status],
         "key": outcome.key or "", "name": outcome.values.get("name") or "",
     }
+
+
+def _preview_row(plan, outcome, headers: dict) -> dict:
+    """One row of the preview: status, key, name and the changed fields (or the errors)."""
+    entry = _preview_head(outcome)
     if outcome.status is RowStatus.UPDATED:
         entry["changes"] = [
             {"field": change.header, "old": plan.display(change.field, change.old), "new": plan.display(change.field, change.new)}
@@ -568,7 +572,13 @@ def _submit_batch(job, target, drafts, plan, outcomes, counts, *, by):
     clock = time.perf_counter()
     members = sorted(zip(changed, drafts), key=lambda pair: _preview_order(pair[0]))
     headers = {column.key: column.header for column in plan.schema.columns}
-    preview_rows = [_preview_row(plan, outcome, headers) for outcome, _draft in members]
+    # A new item's changes are all its fields: the reviewer's diff makes them from the
+    # batched revision (ReviewBatch.diff_rows), the batch stores no second copy.
+    preview_rows = [
+        _preview_row(plan, outcome, headers) if outcome.status is RowStatus.UPDATED
+        else {**_preview_head(outcome), "changes_from": "revision"}
+        for outcome, _draft in members
+    ]
     TIMINGS["batch_preview"] = time.perf_counter() - clock
     batch = batches.create_batch(
         title=_("%(label)s批量导入：%(file)s（%(n)d条）") % {"label": target.schema.label, "file": job.filename, "n": len(drafts)},

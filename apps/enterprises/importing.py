@@ -1172,6 +1172,16 @@ _CLEAR = object()
 
 
 
+def display_plan(schema: Schema, lookups: Mapping[str, Mapping[str, Any]]) -> ImportPlan:
+    """A plan without rows, for ``display()`` of stored values (ids become names as in the preview)."""
+    context = _Context(dict(lookups or {}), _beijing_today())
+    return ImportPlan(
+        rows=[], headers=[], columns={}, header_row=1, warnings=[], file_errors=[],
+        cluster_names=context.clusters.names, qualification_names=context.qualifications.names,
+        schema=schema, names={"kind": context.platform_kinds.names, "host": context.host_names},
+    )
+
+
 def validate_rows(
     table: Table,
     *,

@@ -221,6 +221,13 @@ class Enterprise(EditorialModel):
             problems.append(str(_("重点项目企业须指定服务专员")))
         return problems + _image_problems(self, ["logo_id"])
 
+    @classmethod
+    def batch_preview_changes(cls, snapshots: list[dict]) -> list[list[dict]]:
+        """A review batch's diff of new enterprises, from their snapshots (see ``ReviewBatch.diff_rows``)."""
+        from .targets import target_for
+
+        return target_for(cls).preview_changes(snapshots)
+
     def image_ids(self) -> list[int]:
         """The logo and the photos, for one renditions prefetch."""
         return [pk for pk in [self.logo_id, *(p.image_id for p in self.photos.all())] if pk]
@@ -384,6 +391,13 @@ class Platform(EditorialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:platform_detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def batch_preview_changes(cls, snapshots: list[dict]) -> list[list[dict]]:
+        """A review batch's diff of new platforms, from their snapshots (see ``ReviewBatch.diff_rows``)."""
+        from .targets import target_for
+
+        return target_for(cls).preview_changes(snapshots)
 
     def submission_problems(self) -> list[str]:
         return _image_problems(self, [])

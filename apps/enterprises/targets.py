@@ -162,6 +162,25 @@ class Target:
                 snapshot.get("children", {}).get(self.children_accessor, []), rel.related_model
             )
 
+    def preview_changes(self, snapshots: list[dict]) -> list[list[dict]]:
+        """The preview's changes of new items (each non-empty column, as the import's
+        preview shows it), from their revisions' snapshots: a review batch stores no
+        copy of them (``ReviewBatch.diff_rows``)."""
+        from .importing import display_plan
+
+        plan = display_plan(self.schema, self.lookups())
+        columns = [(column.key, column.header) for column in self.schema.columns]
+        result = []
+        for snapshot in snapshots:
+            existing = Existing(obj=None, values={})
+            self._values_from_snapshot(existing, snapshot or {})
+            values = existing.values
+            result.append([
+                {"field": header, "old": "", "new": plan.display(key, values[key])}
+                for key, header in columns if key in values and values[key] not in (None, "", ())
+            ])
+        return result
+
     # --- writing -----------------------------------------------------------------
     def model_fields(self, values: dict) -> dict:
         """Cleaned values → model field values (attname → value); children excluded."""

@@ -143,6 +143,42 @@ def test_reimport_after_publication_is_unchanged_and_a_changed_cell_is_one_new_v
     assert item.status == Status.DRAFT and open_batch_of(item) is not None  # reviewed with its batch
 
 
+def test_the_reviewer_sees_the_batch_diff_new_rows_from_their_revisions_and_changed_rows(editor_client, people):
+    from django.test import Client
+
+    reviewer = Client()
+    reviewer.force_login(people.reviewer)
+    data_rows = rows(2)
+    job = job_of(upload(editor_client, csv_file(data_rows)))
+    confirm(editor_client, job)
+    job.refresh_from_db()
+    first = ReviewBatch.objects.get(pk=job.batch_id)
+    # A new item's row stores no copy of its fields: they come from the batched revision.
+    stored = list(BatchEntry.objects.filter(batch=first).order_by("pk").values_list("preview", flat=True))
+    assert [row["row"] for row in stored] == [2, 3] and all("changes" not in row for row in stored)
+    [row, _second] = first.diff_rows()
+    changes = {change["field"]: change["new"] for change in row["changes"]}
+    assert row["status_label"] == "新增" and row["name"] == "新疆天山新材料有限公司1"
+    assert changes["所属产业"] == "新材料" and changes["资质"] == "国家高新技术企业、瞪羚企业"
+    assert changes["注册资本"] == "1200" and changes["统一社会信用代码"] == data_rows[0][1]
+    assert changes["地址"].endswith("长春中路1号") and changes["成立日期"] == "2012-05-20"
+    html = reviewer.get(f"/admin/editorial/reviewbatch/{first.pk}/change/").content.decode()
+    assert "长春中路1号" in html and "国家高新技术企业、瞪羚企业" in html
+    editorial.approve(first, by=people.reviewer)
+    editorial.approve(first, by=people.publisher)
+    editorial.publish(first, by=people.publisher2)
+
+    data_rows[1][7] = "乌鲁木齐高新区（新市区）新地址88号"
+    job = job_of(upload(editor_client, csv_file(data_rows)))
+    confirm(editor_client, job)
+    job.refresh_from_db()
+    [row] = ReviewBatch.objects.get(pk=job.batch_id).diff_rows()
+    assert row["status_label"] == "更新" and row["row"] == 3
+    assert row["changes"] == [{"field": "地址", "old": "乌鲁木齐高新区（新市区）长春中路2号", "new": "乌鲁木齐高新区（新市区）新地址88号"}]
+    html = reviewer.get(f"/admin/editorial/reviewbatch/{job.batch_id}/change/").content.decode()
+    assert "<del>乌鲁木齐高新区（新市区）长春中路2号</del>" in html
+
+
 def test_unknown_cluster_is_reported_with_row_column_and_choices(editor_client):
     data_rows = rows(2)
     data_rows[1][2] = "人工智能"
