@@ -461,10 +461,14 @@ def analyse_import(job_id: int, *, table=None) -> ImportJob:
     return job
 
 
+# The job's large columns (the file, the stored preview): read only where needed.
+_BULKY = ("data", "preview", "errors", "warnings")
+
+
 @transaction.atomic
 def confirm_import(job: ImportJob, *, by) -> ImportJob:
     """Accept a previewed import: apply it now (small files) or queue it."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = ImportJob.objects.select_for_update().defer(*_BULKY).get(pk=job.pk)
     target = target_for(job.target)
     require(may_import(by, target), _("您没有批量导入%(label)s的权限。") % {"label": target.schema.label})
     require_state(job.status == ImportStatus.PREVIEWED, _("该导入当前不能确认（状态：%(s)s）。") % {"s": job.get_status_display()})
@@ -498,7 +502,7 @@ def apply_import(job_id: int) -> ImportJob:
     """
     try:
         with transaction.atomic():
-            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            job = ImportJob.objects.select_for_update().defer(*_BULKY[1:]).get(pk=job_id)
             if job.status != ImportStatus.APPLYING:
                 return job
             _apply(job)

@@ -207,7 +207,12 @@ class _Table:
         return {**self.defaults, **given}
 
     def row(self, values: dict) -> tuple:
+        """The row of complete ``values`` (see ``values()``)."""
         return tuple([values[a] for a in self.attnames])
+
+    def row_of(self, given: dict) -> tuple:
+        """The row of ``given`` values, defaults for the rest."""
+        return tuple([given.get(a, default) for a, default in self.defaults.items()])
 
 
 def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str, audit_data: dict | None = None) -> list[Draft]:
@@ -294,10 +299,7 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         rows = []
         for (draft, child), pk in zip(creates, bulk.allocate_ids(child_model, len(creates))):
             child["pk"] = pk
-            values = child_table.values({k: v for k, v in child.items() if k != "pk"})
-            values[child_pk] = pk
-            values[fk_attname] = draft.pk
-            rows.append(child_table.row(values))
+            rows.append(child_table.row_of({**child, child_pk: pk, fk_attname: draft.pk}))
         # The rows first (a child names its item): see below.
     stage("children")
 
@@ -321,11 +323,11 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         else:
             snapshot = snapshotter.snapshot(draft.existing.obj, draft.children, draft.existing.carried)
             based_on = draft.existing.obj.latest_revision_id
-        revision_rows.append(revision_table.row(revision_table.values({
+        revision_rows.append(revision_table.row_of({
             Revision._meta.pk.attname: draft.revision_id, "content_type_id": ct.pk, "object_id": str(draft.pk), "number": draft.number,
             "kind": kind, "created_by_id": by.pk, "created_at": now, "snapshot": snapshot,
             "based_on_id": based_on, "summary": summary,
-        })))
+        }))
     stage("snapshots")
     bulk.insert_rows(Revision, revision_table.attnames, revision_rows, copy=copy)
     stage("revisions")
@@ -364,11 +366,11 @@ def write_drafts(target: Target, drafts: list[Draft], *, by, kind, summary: str,
         name = reprs.get(draft.pk) if draft.existing is not None else draft.fields.get("name")
         if name is None:
             name = str(draft.item)
-        audit_rows.append(audit_table.row(audit_table.values({
+        audit_rows.append(audit_table.row_of({
             "actor_id": by.pk, "action": "editorial.save_draft", "content_type_id": ct.pk,
             "object_id": str(draft.pk), "object_repr": str(name)[:300], "from_state": str(draft.from_state),
             "to_state": str(draft.to_state), "note": note, "data": {"revision": draft.number, **extra},
-        })))
+        }))
     bulk.insert_rows(AuditEntry, audit_table.attnames, audit_rows, copy=copy)
     stage("audit")
     return drafts
