@@ -48,7 +48,7 @@ from .models import (
     Platform,
 )
 from .spreadsheets import SpreadsheetError, read_table
-from .targets import TARGETS, Target, chunks, target_for
+from .targets import TARGETS, Target, any_of, chunks, target_for
 
 log = logging.getLogger(__name__)
 
@@ -341,9 +341,13 @@ def _batched(target: Target, existing) -> set:
     ct = ContentType.objects.get_for_model(target.model, for_concrete_model=False)
     ids = [str(found.obj.pk) for found in existing.values()]
     found = set()
-    for part in chunks(ids):
+    from django.db import connection
+
+    for part in chunks(ids, 20000 if connection.vendor == "postgresql" else 1000):
         found.update(
-            BatchEntry.objects.filter(content_type=ct, object_id__in=part, batch__visibility=Visibility.NONE)
+            BatchEntry.objects.filter(
+                content_type=ct, object_id__in=any_of(BatchEntry, part, "text"), batch__visibility=Visibility.NONE,
+            )
             .exclude(batch__status=Status.ARCHIVED).values_list("object_id", flat=True)
         )
     return found

@@ -35,6 +35,15 @@ from .models import (
 CHUNK = 1000  # ids or keys per IN (...) list
 
 
+def any_of(model, values: list, sql_type: str):
+    """The right-hand side of an ``__in`` filter: on PostgreSQL one array parameter
+    (``unnest``), which Django neither prepares value by value nor spells out as
+    thousands of placeholders; elsewhere the list itself."""
+    if connections[router.db_for_read(model)].vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", (list(values),))
+    return values
+
+
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -97,11 +106,7 @@ class Target:
         # field normalises every value: 0.25 s for 20,000 keys).
         array = connections[router.db_for_read(self.model)].vendor == "postgresql"
         for part in chunks(sorted(set(keys)), 5000 if array else CHUNK):
-            if array:
-                wanted = RawSQL("SELECT unnest(%s::text[])", (part,))
-            else:
-                wanted = part
-            rows = list(self.model._base_manager.filter(**{f"{key_field}__in": wanted}))
+            rows = list(self.model._base_manager.filter(**{f"{key_field}__in": any_of(self.model, part, "text")}))
             children = self._load_children([row.pk for row in rows])
             # Snapshots are read only for the rows whose latest version is a pending draft.
             pending = [row.latest_revision_id for row in rows if Existing(row, {}).pending_draft]
@@ -136,7 +141,8 @@ class Target:
             by_parent: dict[int, list[dict]] = found.setdefault(accessor, {})
             if not pks:
                 continue
-            for child in rel.related_model._base_manager.filter(**{f"{fk.attname}__in": pks}).order_by(*rel.related_model._meta.ordering):
+            wanted = any_of(rel.related_model, pks, "bigint")
+            for child in rel.related_model._base_manager.filter(**{f"{fk.attname}__in": wanted}).order_by(*rel.related_model._meta.ordering):
                 row = {"pk": child.pk, **{f.attname: _field_value(f, child) for f in fields}}
                 by_parent.setdefault(getattr(child, fk.attname), []).append(row)
         return found
@@ -231,7 +237,7 @@ class EnterpriseTarget(Target):
 
     def _load_children(self, pks):
         found: dict[int, list[dict]] = {}
-        rows = Qualification.objects.filter(enterprise_id__in=pks).order_by("kind__position", "kind_id", "pk")
+        rows = Qualification.objects.filter(enterprise_id__in=any_of(Qualification, pks, "bigint")).order_by("kind__position", "kind_id", "pk")
         for q in rows.values("pk", "enterprise_id", "kind_id", "certificate_number", "valid_from", "valid_until"):
             enterprise_id = q.pop("enterprise_id")
             found.setdefault(enterprise_id, []).append(q)

@@ -197,9 +197,15 @@ def run(rows: int) -> int:
 
     # --- re-import of the same file: everything unchanged, nothing written -------------
     revisions = Revision.objects.count()
+    if profiler is not None:
+        profiler = Profiler(interval=0.002)
+        profiler.start()
     t0 = time.perf_counter()
     again = actions.start_import("enterprise", by=editor, data=data, filename="bench.csv", encoding="auto")
     reimport_s = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
     assert again.counts["unchanged"] == rows, again.counts
     assert Revision.objects.count() == revisions
     print(f"re-import (all {rows} unchanged, no revision written): {reimport_s:.3f}s")
