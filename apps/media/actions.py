@@ -84,7 +84,7 @@ class _Written:
         # names is not deleted by the finaliser. When in doubt, keep it: an orphan
         # is harmless, a row without its original is not.
         try:
-            if unless_referenced and _referenced(name):
+            if unless_referenced and _outside_any_transaction() and _referenced(name):
                 return
             storage.delete(name)
         except Exception:  # noqa: BLE001 - a finaliser must not raise; the file is only an orphan
@@ -99,6 +99,15 @@ class _Written:
         if detached is not None:  # not kept or deleted already
             storage, name = detached[2]
             _Written._delete(storage, name, unless_referenced=False)
+
+
+def _outside_any_transaction() -> bool:
+    """True when the finaliser runs after a commit (autocommit is back on); False
+    while Django is rolling a transaction or savepoint back, when the row is gone
+    and the connection must not be used (PostgreSQL would be left in a transaction)."""
+    from django.db import connection
+
+    return connection.get_autocommit() and not connection.in_atomic_block
 
 
 def _referenced(name: str) -> bool:
