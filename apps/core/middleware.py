@@ -5,8 +5,12 @@ from .scripts import strip_pinyin_annotations, to_traditional
 TRADITIONAL = "zh-hant"
 
 
+# Public pages and feeds: a /zh-hant/ feed is converted like the page it lists.
+CONVERTED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml")
+
+
 def is_public_html(request, response) -> bool:
-    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+    if response.streaming or not response.get("Content-Type", "").startswith(CONVERTED_TYPES):
         return False
     match = getattr(request, "resolver_match", None)
     # The admin is for staff working on the Simplified source: never converted.
@@ -14,7 +18,7 @@ def is_public_html(request, response) -> bool:
 
 
 class ScriptConversionMiddleware:
-    """Serve public HTML under /zh-hant/ converted to Traditional Chinese.
+    """Serve public HTML (and feeds) under /zh-hant/ converted to Traditional Chinese.
 
     The page is rendered from the same templates in Simplified Chinese and
     converted server-side as a whole, so titles, meta tags and content agree.

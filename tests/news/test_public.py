@@ -206,6 +206,18 @@ def test_the_feeds_list_only_published_releases(client, mixed, url):
     assert mixed.get_absolute_url() in body
 
 
+@pytest.mark.parametrize("url", ["/zh-hant/news/feed/rss/", "/zh-hant/news/feed/atom/"])
+def test_the_traditional_feeds_are_converted_and_link_traditional_pages(client, releases, url):
+    live = releases.published(title="园区新闻发布会", summary="乌鲁木齐高新区干部讲解政策")
+    path = live.get_absolute_url()  # before the request activates zh-hant in this thread
+    body = get(client, url).content.decode()
+    root = ET.fromstring(body)  # still well-formed XML after conversion
+    titles = [e.text for e in root.iter() if e.tag.endswith("title")]
+    assert "園區新聞發佈會" in titles and "园区新闻发布会" not in body
+    assert "烏魯木齊高新區幹部" in body
+    assert f"/zh-hant{path}" in body
+
+
 def test_the_sitemap_lists_only_published_releases(client, mixed, releases):
     body = get(client, "/sitemap.xml").content.decode()
     news_urls = re.findall(r"<loc>http://testserver(/news/[^<]+)</loc>", body)
