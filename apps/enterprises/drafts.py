@@ -15,11 +15,18 @@ so this module writes the *same records* in bulk:
   stays), ``updated_by``, and one ``editorial.save_draft`` audit row, exactly
   as ``record_revision`` writes them.
 
+Keys come first (``apps.editorial.bulk.allocate_ids``: the sequences on
+PostgreSQL), so every record is written once and complete: a new item's row
+names its revision and is in its final state, a revision's snapshot names
+its child rows' keys; nothing is updated or read back afterwards. Records are
+tuples, not model instances, inserted by ``bulk.insert_rows`` (``COPY`` on
+PostgreSQL from :data:`COPY_FROM` rows, INSERT statements otherwise).
+
 Snapshots have the engine's format (``snapshots.serialize``); a test checks
 that this module and the engine's actions produce equal snapshots, states and
-audit rows for the same input. Callers have checked permissions and states
-(see ``actions.apply_import``) and run inside one transaction: a failure
-leaves nothing behind.
+audit rows for the same input (with either insert path). Callers have checked
+permissions and states (see ``actions.apply_import``) and run inside one
+transaction: a failure leaves nothing behind.
 
 This belongs in ``apps.editorial`` as ``bulk_save_drafts(model, drafts, by=,
 kind=)``; it lives here until the engine offers it (see the report on issue 5).
