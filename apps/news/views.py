@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from apps.core.models import IndustryCluster
 from apps.editorial.public import public_item
-from apps.media.models import Attachment, Rendition
+from apps.media.models import Attachment, Image, Rendition
 from apps.media.templatetags.media_tags import attach_renditions
 from apps.media.views import attachment_response
 
@@ -75,6 +75,85 @@ def _for_display(releases) -> list:
     return releases
 
 
+LIST_FIELDS = ("id", "title", "summary", "source", "created_at", "first_published_at", "cover_image")
+COVER_FIELDS = ("id", "alt_text", "status", "width", "height")
+
+
+def _columns(model, names) -> list[str]:
+    """Those of ``names`` in the model's field order (what Model.from_db() expects)."""
+    return [f.attname for f in model._meta.concrete_fields if f.name in names or f.attname in names]
+
+
+def _years_sql() -> list[int]:
+    """_years() as one hand-written statement (PostgreSQL: no converters needed)."""
+    table = PressRelease._meta.db_table
+    published, params = _published_condition()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT MIN("{table}"."first_published_at"), MAX("{table}"."first_published_at") '
+            f'FROM "{table}" WHERE {published}', params,
+        )
+        first, last = cursor.fetchone()
+    if first is None:
+        return []
+    first, last = timezone.localtime(first).year, timezone.localtime(last).year
+    return list(range(last, first - 1, -1))
+
+
+class _ListRows:
+    """The list's releases for the Paginator on PostgreSQL: ``count()`` and a slice (the
+    page's rows, its ids an index-only subquery) as hand-written SQL with the condition of
+    ``published()``, ``in_cluster()`` and ``in_year()``; the rows are what ``list_rows()``
+    reads. Compiling the same querysets through the ORM cost ~3 ms of Python a page,
+    more than the queries. Same statements' results as the ORM path used on SQLite."""
+
+    def __init__(self, cluster, year):
+        table = PressRelease._meta.db_table
+        published, params = _published_condition()
+        where, params = [published], list(params)
+        if cluster is not None:
+            through = PressRelease.clusters.through._meta.db_table
+            where.append(
+                f'EXISTS (SELECT 1 FROM "{through}" U0 WHERE U0."industrycluster_id" = %s '
+                f'AND U0."pressrelease_id" = "{table}"."id")'
+            )
+            params.append(cluster.pk)
+        if year is not None:
+            where.append(f'"{table}"."first_published_at" BETWEEN %s AND %s')
+            params += connection.ops.year_lookup_bounds_for_datetime_field(year)
+        self.table, self.where, self.params = table, " AND ".join(where), params
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT COUNT(*) FROM "{self.table}" WHERE {self.where}', self.params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop = window.start or 0, window.stop
+        if stop is not None and stop <= start:
+            return []
+        table, cover = self.table, Image._meta.db_table
+        names, cover_names = _columns(PressRelease, LIST_FIELDS), _columns(Image, COVER_FIELDS)
+        columns = ", ".join([f'"{table}"."{n}"' for n in names] + [f'"{cover}"."{n}"' for n in cover_names])
+        order = f'"{table}"."first_published_at" DESC, "{table}"."id" DESC'
+        sql = (
+            f'SELECT {columns} FROM "{table}" LEFT OUTER JOIN "{cover}" ON ("{table}"."cover_image_id" = "{cover}"."id") '
+            f'WHERE "{table}"."id" IN (SELECT "{table}"."id" FROM "{table}" WHERE {self.where} '
+            f"ORDER BY {order} LIMIT %s OFFSET %s) ORDER BY {order}"
+        )
+        rows = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, stop - start, start])
+            for values in cursor.fetchall():
+                release = PressRelease.from_db(connection.alias, names, values[:len(names)])
+                image = None
+                if release.cover_image_id is not None:
+                    image = Image.from_db(connection.alias, cover_names, values[len(names):])
+                release.cover_image = image
+                rows.append(release)
+        return rows
+
+
 @require_safe
 def index(request):
     releases = PressRelease.objects.published().newest_first()
@@ -85,13 +164,18 @@ def index(request):
         releases = releases.in_cluster(cluster)
     if year is not None:
         releases = releases.in_year(year)
-    years = _years()
-    # The page's ids (an index-only scan, cheap even 500 pages deep) as a subquery
-    # of the statement that reads the page's rows: one round trip.
-    page = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _for_display(
-        PressRelease.objects.published().filter(pk__in=page.object_list).list_rows().newest_first()
-    )
+    if connection.vendor == "postgresql":
+        years = _years_sql()
+        page = Paginator(_ListRows(cluster, year), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _for_display(page.object_list)
+    else:
+        years = _years()
+        # The page's ids (an index-only scan, cheap even 500 pages deep) as a subquery
+        # of the statement that reads the page's rows: one round trip.
+        page = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _for_display(
+            PressRelease.objects.published().filter(pk__in=page.object_list).list_rows().newest_first()
+        )
     # The covers' square crops, as plain rows in one query.
     attach_renditions([r.cover_image for r in page.object_list], kind=Rendition.Kind.CROP)
     query = "&".join(
