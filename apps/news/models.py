@@ -106,6 +106,13 @@ class PressRelease(EditorialModel):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def editorial_columns(cls):
+        """The newsroom is one public column (工作动态) for the dashboard's staleness
+        warning: its last public update, None if nothing was ever published (one query)."""
+        last = cls.objects.published().aggregate(last=models.Max("public_updated_at"))["last"]
+        return [(str(gettext_lazy("新闻动态")), last)]
+
     def get_absolute_url(self) -> str:
         # created_at is set once, at the first save: the URL never changes.
         from django.utils import timezone

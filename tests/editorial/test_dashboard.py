@@ -150,3 +150,24 @@ def test_dashboard_page_itself_is_a_constant_number_of_queries(pages, people):
         html = client.get(reverse("admin:index")).content.decode()
     assert len(many) == len(few)
     assert section(html, "我的草稿").count("<li>") == 6
+
+
+def test_the_news_column_is_watched_like_the_page_columns(people, settings):
+    """DOMAIN.md: a news column not updated for two weeks fails inspections."""
+    import time_machine
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.news.models import PressRelease
+
+    html = client_for(people.editor).get(reverse("admin:index")).content.decode()
+    assert "“新闻动态”栏目还没有发布过内容。" in html
+    release = actions.create_draft(PressRelease, by=people.editor, fields={
+        "title": "园区新闻", "body": "<p>正文</p>", "source": "管委会", "responsible_editor": "李编辑"})
+    actions.urgent_publish(release, by=people.publisher, reason="测试")
+    html = client_for(people.editor).get(reverse("admin:index")).content.decode()
+    assert "“新闻动态”栏目" not in html
+    with time_machine.travel(timezone.now() + timedelta(days=settings.PARKPORTAL_COLUMN_STALE_DAYS + 1)):
+        html = client_for(people.editor).get(reverse("admin:index")).content.decode()
+    assert f"“新闻动态”栏目已 {settings.PARKPORTAL_COLUMN_STALE_DAYS + 1} 天未更新" in html
