@@ -15,6 +15,33 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 
 
+def latest_ids(item, *, fields=(), children=(), m2m=()) -> list:
+    """The ids the item's latest version (the draft being submitted) refers to.
+
+    ``fields``: foreign-key attnames (``"cover_image_id"``); ``children``:
+    ``(accessor, attname)`` pairs of ``editorial_children`` rows
+    (``("gallery_items", "image_id")``); ``m2m``: many-to-many names. Read from the
+    latest revision's snapshot, which for a published item differs from the row;
+    from the row itself before the first revision. Empty ids are left out.
+    """
+    snapshot = item.latest_revision.snapshot if item.latest_revision_id else None
+    ids = []
+    if snapshot is not None:
+        ids += [snapshot.get("fields", {}).get(attname) for attname in fields]
+        for accessor, attname in children:
+            ids += [row.get(attname) for row in snapshot.get("children", {}).get(accessor, [])]
+        for name in m2m:
+            ids += snapshot.get("m2m", {}).get(name, [])
+    else:
+        ids += [getattr(item, attname) for attname in fields]
+        if item.pk:
+            for accessor, attname in children:
+                ids += list(getattr(item, accessor).values_list(attname, flat=True))
+            for name in m2m:
+                ids += list(getattr(item, name).values_list("pk", flat=True))
+    return [pk for pk in ids if pk]
+
+
 def content_fields(model) -> list[models.Field]:
     workflow = getattr(model, "WORKFLOW_FIELDS", frozenset())
     return [

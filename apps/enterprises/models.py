@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import credit_code as cc
 from apps.core.models import TimeStampedModel
 from apps.editorial.models import EditorialModel, EditorialQuerySet
+from apps.media.models import OrderedImage
 
 from .collation import KEY_MAX_LENGTH
 from .importing import HEADCOUNT_BANDS
@@ -236,48 +237,19 @@ class Enterprise(EditorialModel):
 def _image_problems(item, field_attnames: list[str]) -> list[str]:
     """Submission problems of the images the latest version (the draft being
     submitted, read from its snapshot) shows: its image fields and photos."""
+    from apps.editorial.snapshots import latest_ids
     from apps.media.checks import image_problems
 
-    snapshot = item.latest_revision.snapshot if item.latest_revision_id else None
-    if snapshot is not None:
-        fields = snapshot.get("fields", {})
-        ids = [fields.get(attname) for attname in field_attnames]
-        ids += [row.get("image_id") for row in snapshot.get("children", {}).get("photos", [])]
-    else:
-        ids = [getattr(item, attname) for attname in field_attnames]
-        ids += list(item.photos.values_list("image_id", flat=True)) if item.pk else []
-    return image_problems([pk for pk in ids if pk])
+    return image_problems(latest_ids(item, fields=field_attnames, children=[("photos", "image_id")]))
 
-
-class Photo(models.Model):
-    """One picture of an item's photos (图片), in order, with its own caption."""
-
-    position = models.PositiveSmallIntegerField(_("排序"), default=0)
-    image = models.ForeignKey("media.Image", verbose_name=_("图片"), on_delete=models.PROTECT, related_name="+")
-    caption = models.CharField(
-        _("图片说明"), max_length=500, blank=True, help_text=_("留空时使用图片自身的说明")
-    )
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.caption or str(self.image)
-
-    @property
-    def display_caption(self) -> str:
-        return self.caption or self.image.caption
-
-
-class EnterprisePhoto(Photo):
+class EnterprisePhoto(OrderedImage):
     """A photo of an enterprise; part of every revision of the enterprise."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="photos"
     )
 
-    class Meta(Photo.Meta):
+    class Meta(OrderedImage.Meta):
         verbose_name = _("企业图片")
         verbose_name_plural = _("企业图片")
 
@@ -403,12 +375,12 @@ class Platform(EditorialModel):
         return _image_problems(self, [])
 
 
-class PlatformPhoto(Photo):
+class PlatformPhoto(OrderedImage):
     """A photo of a platform; part of every revision of the platform."""
 
     platform = models.ForeignKey(Platform, verbose_name=_("平台载体"), on_delete=models.CASCADE, related_name="photos")
 
-    class Meta(Photo.Meta):
+    class Meta(OrderedImage.Meta):
         verbose_name = _("平台图片")
         verbose_name_plural = _("平台图片")
 

@@ -236,3 +236,27 @@ class Attachment(TimeStampedModel):
     @property
     def download_name(self) -> str:
         return f"{self.title}.{self.kind}"
+
+
+class OrderedImage(models.Model):
+    """Abstract: one picture of an item's ordered pictures (a gallery, an enterprise's
+    photos), with its own caption. Subclasses add the foreign key to their item
+    (``related_name`` listed in the item's ``editorial_children`` so every revision
+    carries the rows) and their verbose names."""
+
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    image = models.ForeignKey(Image, verbose_name=_("图片"), on_delete=models.PROTECT, related_name="+")
+    caption = models.CharField(
+        _("图片说明"), max_length=500, blank=True, help_text=_("留空时使用图片自身的说明")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image)
+
+    @property
+    def display_caption(self) -> str:
+        return self.caption or self.image.caption

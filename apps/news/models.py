@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.fields import RichTextField
 from apps.editorial.models import EditorialModel, EditorialQuerySet
-from apps.media.models import Image, Video
+from apps.media.models import Image, OrderedImage, Video
 
 
 class PressReleaseQuerySet(EditorialQuerySet):
@@ -130,40 +130,19 @@ class PressRelease(EditorialModel):
         Reads the latest draft (its revision snapshot), which is what is being
         submitted; the row may still be the published version.
         """
-        snapshot = self.latest_revision.snapshot if self.latest_revision_id else None
-        if snapshot is not None:
-            cover = snapshot.get("fields", {}).get("cover_image_id")
-            gallery = [row.get("image_id") for row in snapshot.get("children", {}).get("gallery_items", [])]
-            video_ids = snapshot.get("m2m", {}).get("videos", [])
-        else:
-            cover = self.cover_image_id
-            gallery = list(self.gallery_items.values_list("image_id", flat=True)) if self.pk else []
-            video_ids = list(self.videos.values_list("pk", flat=True)) if self.pk else []
+        from apps.editorial.snapshots import latest_ids
         from apps.media.checks import image_problems, video_problems
 
-        return image_problems([pk for pk in [cover, *gallery] if pk]) + video_problems(video_ids)
+        images = latest_ids(self, fields=["cover_image_id"], children=[("gallery_items", "image_id")])
+        return image_problems(images) + video_problems(latest_ids(self, m2m=["videos"]))
 
-
-class GalleryItem(models.Model):
+class GalleryItem(OrderedImage):
     """One picture of a release's gallery (组图), in order, with its own caption."""
 
     release = models.ForeignKey(
         PressRelease, verbose_name=gettext_lazy("新闻稿"), on_delete=models.CASCADE, related_name="gallery_items"
     )
-    position = models.PositiveSmallIntegerField(gettext_lazy("排序"), default=0)
-    image = models.ForeignKey(Image, verbose_name=gettext_lazy("图片"), on_delete=models.PROTECT, related_name="+")
-    caption = models.CharField(
-        gettext_lazy("图片说明"), max_length=500, blank=True, help_text=gettext_lazy("留空时使用图片自身的说明")
-    )
 
-    class Meta:
+    class Meta(OrderedImage.Meta):
         verbose_name = gettext_lazy("组图图片")
         verbose_name_plural = gettext_lazy("组图")
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.caption or str(self.image)
-
-    @property
-    def display_caption(self) -> str:
-        return self.caption or self.image.caption
