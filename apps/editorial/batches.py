@@ -9,12 +9,12 @@ edited or submitted on their own.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, require_state
 
+from .bulk import any_of, is_postgresql
 from .models import BatchEntry, ReviewBatch, Status, Visibility
 
 
@@ -38,7 +38,7 @@ def refuse_if_batched(item) -> None:
 
 
 def _postgresql() -> bool:
-    return connections[router.db_for_write(BatchEntry)].vendor == "postgresql"
+    return is_postgresql(BatchEntry)
 
 
 def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
@@ -50,7 +50,7 @@ def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
         entry = (
             BatchEntry.objects.filter(
                 content_type=content_type,
-                object_id__in=RawSQL("SELECT unnest(%s::text[])", (part,)) if _postgresql() else part,
+                object_id__in=any_of(BatchEntry, part, "text"),
                 batch__visibility=Visibility.NONE,
             )
             .exclude(batch__status=Status.ARCHIVED)

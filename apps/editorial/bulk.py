@@ -20,6 +20,7 @@ import json
 from typing import Iterable, Sequence
 
 from django.db import connections, models, router
+from django.db.models.expressions import RawSQL
 
 # Types whose Python values psycopg writes as Django would prepare them.
 _AS_IS = (
@@ -36,6 +37,15 @@ def connection_for(model):
 
 def is_postgresql(model) -> bool:
     return connection_for(model).vendor == "postgresql"
+
+
+def any_of(model, values: list, sql_type: str):
+    """The right-hand side of an ``__in`` filter: on PostgreSQL one array parameter
+    (``unnest``), which Django neither prepares value by value nor spells out as
+    thousands of placeholders; elsewhere the list itself."""
+    if is_postgresql(model):
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", (list(values),))
+    return values
 
 
 def allocate_ids(model, count: int) -> list[int]:

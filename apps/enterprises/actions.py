@@ -34,6 +34,7 @@ from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, NotAllowed, require, require_state
 from apps.editorial import actions as editorial
 from apps.editorial import rules
+from apps.editorial.bulk import any_of
 from apps.editorial.models import RevisionKind, Status
 
 from . import collation
@@ -48,7 +49,7 @@ from .models import (
     Platform,
 )
 from .spreadsheets import SpreadsheetError, read_table
-from .targets import TARGETS, Target, any_of, chunks, target_for
+from .targets import TARGETS, Target, chunks, target_for
 
 log = logging.getLogger(__name__)
 

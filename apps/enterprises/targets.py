@@ -14,11 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from django.db import connections, router
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from apps.core.models import IndustryCluster
+from apps.editorial.bulk import any_of, is_postgresql
 from apps.editorial.models import Revision, Visibility
 
 from . import collation
@@ -33,15 +32,6 @@ from .models import (
 )
 
 CHUNK = 1000  # ids or keys per IN (...) list
-
-
-def any_of(model, values: list, sql_type: str):
-    """The right-hand side of an ``__in`` filter: on PostgreSQL one array parameter
-    (``unnest``), which Django neither prepares value by value nor spells out as
-    thousands of placeholders; elsewhere the list itself."""
-    if connections[router.db_for_read(model)].vendor == "postgresql":
-        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", (list(values),))
-    return values
 
 
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -104,7 +94,7 @@ class Target:
         # On PostgreSQL the (already normalised) keys go as one array parameter:
         # an IN list makes the field prepare each of them again (the credit code
         # field normalises every value: 0.25 s for 20,000 keys).
-        array = connections[router.db_for_read(self.model)].vendor == "postgresql"
+        array = is_postgresql(self.model)
         for part in chunks(sorted(set(keys)), 5000 if array else CHUNK):
             rows = list(self.model._base_manager.filter(**{f"{key_field}__in": any_of(self.model, part, "text")}))
             children = self._load_children([row.pk for row in rows])
