@@ -1,5 +1,7 @@
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.translation import get_language
 
 from .models import SiteSettings
@@ -11,15 +13,23 @@ def elder_mode_on(request) -> bool:
     return request.COOKIES.get(settings.PARKPORTAL_ELDER_COOKIE) == "1"
 
 
+@lru_cache(maxsize=2048)
+def _translated(path: str, code: str, _key: tuple) -> str:
+    """translate_url() (a resolve and a reverse) once per path, target script, URLconf and
+    active language (the language prefix it resolves against)."""
+    return translate_url(path, code)
+
+
 def portal(request):
     """What every public page needs: site identity, script links, elder mode."""
     path = request.get_full_path()
     language = get_language()
+    key = (getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), language)
     alternates = [
         {
             "code": code,
             "hreflang": hreflang,
-            "url": request.build_absolute_uri(translate_url(path, code)),
+            "url": request.build_absolute_uri(_translated(path, code, key)),
             "current": code == language,
         }
         for code, hreflang in SCRIPTS

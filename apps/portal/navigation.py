@@ -5,9 +5,24 @@ page; when the app lands, its entry switches to the app's own URL name.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+@lru_cache(maxsize=256)
+def _column_url(url_names: tuple[str, ...], fallback: str, _key: tuple) -> str:
+    """Reverse a column's URL once per (URLconf, script prefix, language): the header
+    shows every column on every page, and a missing app costs a NoReverseMatch each time."""
+    for name in url_names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse(fallback)
 
 
 @dataclass(frozen=True)
@@ -21,12 +36,8 @@ class Column:
     @property
     def url(self) -> str:
         """The column app's own index once it exists, else the "coming soon" page."""
-        for name in self.url_names:
-            try:
-                return reverse(name)
-            except NoReverseMatch:
-                continue
-        return reverse(f"portal:{self.key}")
+        key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+        return _column_url(self.url_names, f"portal:{self.key}", key)
 
 
 MAIN_NAVIGATION = (
