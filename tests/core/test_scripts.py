@@ -101,3 +101,14 @@ def test_admin_is_never_converted(admin_client):
     html = admin_client.get("/admin/").content.decode()
     assert "管理后台" in html  # Simplified site header
     assert admin_client.get("/zh-hant/admin/").status_code == 404
+
+
+def test_navigation_and_script_links_follow_the_language_in_either_order(client, db):
+    """Column URLs and script links are memoised per language: a Traditional page after
+    a Simplified one (and back) still links inside its own script."""
+    for path in ["/news/", "/zh-hant/news/", "/news/", "/zh-hant/news/"]:
+        html = client.get(path).content.decode()
+        prefix = "/zh-hant" if path.startswith("/zh-hant/") else ""
+        assert f'<a href="{prefix}/enterprises/"' in html, path
+        other = "/zh-hant/news/" if not prefix else "/news/"
+        assert f'href="http://testserver{other}"' in html, path
