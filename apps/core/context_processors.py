@@ -1,10 +1,9 @@
-from functools import lru_cache
-
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.urls import translate_url
 from django.utils.translation import get_language
 
 from .models import SiteSettings
+from .urlmemo import per_urlconf
 
 SCRIPTS = (("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant"))
 
@@ -13,10 +12,10 @@ def elder_mode_on(request) -> bool:
     return request.COOKIES.get(settings.PARKPORTAL_ELDER_COOKIE) == "1"
 
 
-@lru_cache(maxsize=2048)
-def _translated(path: str, code: str, _key: tuple) -> str:
-    """translate_url() (a resolve and a reverse) once per path, target script, URLconf and
-    active language (the language prefix it resolves against)."""
+@per_urlconf(maxsize=2048)
+def _translated(path: str, code: str) -> str:
+    """translate_url() (a resolve and a reverse) once per path, target script, URLconf,
+    prefix and active language (the language prefix it resolves against)."""
     return translate_url(path, code)
 
 
@@ -24,12 +23,11 @@ def portal(request):
     """What every public page needs: site identity, script links, elder mode."""
     path = request.get_full_path()
     language = get_language()
-    key = (getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), language)
     alternates = [
         {
             "code": code,
             "hreflang": hreflang,
-            "url": request.build_absolute_uri(_translated(path, code, key)),
+            "url": request.build_absolute_uri(_translated(path, code)),
             "current": code == language,
         }
         for code, hreflang in SCRIPTS

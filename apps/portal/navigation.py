@@ -5,17 +5,16 @@ page; when the app lands, its entry switches to the app's own URL name.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.urlmemo import per_urlconf
 
-@lru_cache(maxsize=256)
-def _column_url(url_names: tuple[str, ...], fallback: str, _key: tuple) -> str:
-    """Reverse a column's URL once per (URLconf, script prefix, language): the header
+
+@per_urlconf(maxsize=256)
+def _column_url(url_names: tuple[str, ...], fallback: str) -> str:
+    """Reverse a column's URL once per URLconf, script prefix and language: the header
     shows every column on every page, and a missing app costs a NoReverseMatch each time."""
     for name in url_names:
         try:
@@ -36,8 +35,7 @@ class Column:
     @property
     def url(self) -> str:
         """The column app's own index once it exists, else the "coming soon" page."""
-        key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
-        return _column_url(self.url_names, f"portal:{self.key}", key)
+        return _column_url(self.url_names, f"portal:{self.key}")
 
 
 MAIN_NAVIGATION = (
