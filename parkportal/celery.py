@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkportal.settings.dev")
 
@@ -19,3 +20,10 @@ def ensure_broker_folders() -> None:
     for key in ("data_folder_in", "data_folder_out", "control_folder"):
         if key in options:
             os.makedirs(options[key], exist_ok=True)
+
+
+@worker_ready.connect
+def queue_first_heartbeat(sender, **kwargs):
+    """A started worker queues a heartbeat at once, so that /healthz turns green as
+    soon as a worker consumes from the broker, not at beat's first 30-second tick."""
+    sender.app.send_task("core.record_heartbeat", expires=25)

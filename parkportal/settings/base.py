@@ -196,7 +196,19 @@ SERVER_EMAIL = env.DEFAULT_FROM_EMAIL
 # --- Celery ------------------------------------------------------------------------
 # Broker: CELERY_BROKER_URL, else REDIS_URL, else kombu's filesystem transport,
 # which is a real broker for a real worker and needs no server.
+#
+# Nothing is lost when a worker stops or dies (docs/ARCHITECTURE.md, "Workers"):
+# tasks are acknowledged after they ran (acks_late), a task whose pool process died
+# goes back to the queue (reject_on_worker_lost), and on a stop (`make run`'s Ctrl-C
+# sends SIGQUIT) the worker takes no new task, lets running tasks end for
+# WORKER_SOFT_SHUTDOWN_TIMEOUT seconds and puts the rest back on the queue. After a
+# crash of the whole worker, RabbitMQ redelivers at once; Redis redelivers the tasks
+# it had handed out after the visibility timeout below, which must be longer than the
+# longest task's hard time limit (the video transcode's) or a running task would be
+# delivered twice; media rows are also re-queued by media.sweep_stale (every minute).
+# The filesystem broker never redelivers: there the sweep is the recovery.
 BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if env.CELERY_BROKER_URL:
     CELERY_BROKER_URL = env.CELERY_BROKER_URL
 elif env.REDIS_URL:
@@ -208,13 +220,19 @@ else:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # kombu's default polls the folder once a second, which is a second per task
+        # when tasks queue up behind each other (115 demo mails took two minutes).
+        "polling_interval": 0.1,
     }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -243,8 +261,8 @@ CELERY_BEAT_SCHEDULE = {
     # Re-queue media left pending or processing (broker was down, worker was killed).
     "media.sweep_stale": {
         "task": "media.sweep_stale",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
     },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
@@ -257,10 +275,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "health_probe": {"()": "parkportal.logs.HealthProbeNotAnError"},
+        "no_default_host": {"()": "parkportal.logs.NoDefaultHostWarning"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["health_probe"]},
+        "kombu.connection": {"filters": ["no_default_host"]},
         "axes": {"level": "WARNING"},
     },
 }
@@ -306,12 +330,15 @@ PARKPORTAL_MEDIA_ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
 # widths 320/640/1280/1920 and a 400x400 focal-point crop, each in AVIF, WebP and JPEG.
 PARKPORTAL_MEDIA_RENDITIONS = {}
 # Celery: time limits (seconds) and retries with exponential backoff.
+# The video's hard limit (this + 60 s, apps.media.tasks) stays below RabbitMQ's default
+# consumer_timeout (30 min), which would close the worker's channel, and below the
+# Redis visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS).
 PARKPORTAL_MEDIA_IMAGE_TIME_LIMIT = 300
-PARKPORTAL_MEDIA_VIDEO_TIME_LIMIT = 1800
+PARKPORTAL_MEDIA_VIDEO_TIME_LIMIT = 25 * 60
 PARKPORTAL_MEDIA_MAX_RETRIES = 3
 PARKPORTAL_MEDIA_RETRY_BACKOFF = 30
 # The sweep re-queues an item still pending this long after it was queued, or still
 # processing this long after its time limit; after this many attempts it is failed.
 PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER = timedelta(minutes=10)
-PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(minutes=5)
+PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(minutes=2)
 PARKPORTAL_MEDIA_MAX_ATTEMPTS = 5

@@ -58,3 +58,7 @@ ADMIN_BASE_URL = _str("PARKPORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # Running inside CI: missing services are failures, never skips.
 CI = _bool("CI", False)
+
+# The test suite under pytest-xdist: this process's worker name ("gw0", "gw1", ...),
+# empty otherwise. test.py gives each worker its own files, cache keys and broker keys.
+TEST_WORKER = _str("PYTEST_XDIST_WORKER")
