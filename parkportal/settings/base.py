@@ -197,7 +197,7 @@ SERVER_EMAIL = env.DEFAULT_FROM_EMAIL
 # Broker: CELERY_BROKER_URL, else REDIS_URL, else kombu's filesystem transport,
 # which is a real broker for a real worker and needs no server.
 #
-# Nothing is lost when a worker stops or dies (docs/ARCHITECTURE.md, "Workers"):
+# Nothing is lost when a worker stops or dies (README, "Workers and failures"):
 # tasks are acknowledged after they ran (acks_late), a task whose pool process died
 # goes back to the queue (reject_on_worker_lost), and on a stop (`make run`'s Ctrl-C
 # sends SIGQUIT) the worker takes no new task, lets running tasks end for
