@@ -14,7 +14,8 @@ in the way it stops cleanly:
 - every other process (gunicorn, beat) gets SIGTERM: gunicorn finishes the requests in
   flight, beat saves its state.
 
-Whatever still runs ``STOP_TIMEOUT`` seconds later is killed with its process group.
+Whatever still runs ``STOP_TIMEOUT`` seconds later, or at a second Ctrl-C, is killed with
+its process group.
 The runner exits 0 when a requested stop ended with every process stopping by itself,
 and non-zero when a process died on its own (the others are then stopped too) or had
 to be killed.
@@ -70,7 +71,10 @@ def _die_with_runner() -> None:
         pass  # not Linux: no such safety net
 
 
-def _start(process: Process, width: int, output_lock: threading.Lock) -> None:
+_OUTPUT_LOCK = threading.Lock()
+
+
+def _start(process: Process, width: int) -> None:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     # exec: the shell expands $PORT and the like, then becomes the program itself,
     # so the pid signalled is gunicorn's or Celery's, not a shell's.
@@ -87,7 +91,7 @@ def _start(process: Process, width: int, output_lock: threading.Lock) -> None:
 
     def copy_output():
         for raw in iter(process.popen.stdout.readline, b""):
-            with output_lock:
+            with _OUTPUT_LOCK:
                 try:
                     sys.stdout.buffer.write(prefix + raw)
                     sys.stdout.buffer.flush()
@@ -99,7 +103,13 @@ def _start(process: Process, width: int, output_lock: threading.Lock) -> None:
 
 
 def _say(message: str) -> None:
-    print(f"stack  | {message}", flush=True)
+    with _OUTPUT_LOCK:
+        print(f"stack  | {message}", flush=True)
+
+
+def _status(returncode: int) -> int:
+    """A shell's exit status: 128 + N for a process ended by signal N."""
+    return 128 - returncode if returncode < 0 else returncode
 
 
 class _Terminal:
@@ -141,19 +151,20 @@ class _sigttou_ignored:
 
 
 def run(processes: list[Process]) -> int:
-    stop_requested = threading.Event()
+    stop_requested, kill_now = threading.Event(), threading.Event()
 
     def request_stop(signum, _frame):
-        if not stop_requested.is_set():
-            _say(f"{signal.Signals(signum).name} received: stopping gracefully")
+        if stop_requested.is_set():
+            kill_now.set()  # a second Ctrl-C: no more waiting
+        else:
+            _say(f"{signal.Signals(signum).name} received: stopping gracefully (again to kill)")
         stop_requested.set()
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, request_stop)
     width = max(len(p.name) for p in processes)
-    output_lock = threading.Lock()
     for process in processes:
-        _start(process, width, output_lock)
+        _start(process, width)
         _say(f"{process.name} started (pid {process.popen.pid})")
 
     died = None
@@ -171,10 +182,11 @@ def run(processes: list[Process]) -> int:
             os.kill(process.popen.pid, stop_signal)
     deadline = time.monotonic() + STOP_TIMEOUT
     while time.monotonic() < deadline and any(p.popen.poll() is None for p in processes):
-        time.sleep(0.1)
+        if kill_now.wait(0.1):
+            break
     for process in processes:
         if process.popen.poll() is None:
-            _say(f"{process.name} still running after {STOP_TIMEOUT} s: killing it")
+            _say(f"{process.name} still running: killing it")
             process.killed = True
             try:
                 os.killpg(process.popen.pid, signal.SIGKILL)
@@ -185,7 +197,7 @@ def run(processes: list[Process]) -> int:
         process.reader.join(timeout=2)
         _say(f"{process.name} stopped (status {process.popen.returncode})")
     if died is not None:
-        return died.popen.returncode or 1
+        return _status(died.popen.returncode) or 1
     return 1 if any(p.killed for p in processes) else 0
 
 
