@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import worker_ready
+from celery.utils.nodenames import worker_direct
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkportal.settings.dev")
 
@@ -24,6 +25,7 @@ def ensure_broker_folders() -> None:
 
 @worker_ready.connect
 def queue_first_heartbeat(sender, **kwargs):
-    """A started worker queues a heartbeat at once, so that /healthz turns green as
-    soon as a worker consumes from the broker, not at beat's first 30-second tick."""
-    sender.app.send_task("core.record_heartbeat", expires=25)
+    """A started worker sends itself a heartbeat through the broker at once, so that
+    /healthz turns green as soon as it consumes, not at beat's first 30-second tick.
+    Its own queue (CELERY_WORKER_DIRECT): not behind tasks queued while it was down."""
+    sender.app.send_task("core.record_heartbeat", queue=worker_direct(sender.hostname), expires=25)
