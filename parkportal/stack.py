@@ -209,6 +209,7 @@ def main(argv: list[str]) -> int:
         return 2
     # Reading the settings puts TIME_ZONE into TZ (Django does so on Unix): every
     # process then logs in the site's time, gunicorn's master included (+0800).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkportal.settings.dev")
     from django.conf import settings
 
     settings.TIME_ZONE  # noqa: B018
