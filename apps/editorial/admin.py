@@ -243,7 +243,7 @@ class EditorialAdminMixin:
                     return self._refuse(request, current, ValidationError(
                         _("表单缺少所依据的版本信息，未保存。请重新打开编辑页面后再修改。")))
                 try:
-                    actions._check_editable(current, request.user, int(base))
+                    actions.check_editable(current, request.user, int(base))
                 except actions.StaleEdit as exc:
                     return self._refuse_stale(request, current, exc)
                 except (NotAllowed, InvalidTransition) as exc:

@@ -508,7 +508,7 @@ class ReviewBatch(EditorialModel):
     """Many drafts reviewed as one unit (e.g. a spreadsheet import).
 
     It is an editorial item itself: one review chain, one approval, and
-    publishing it publishes every member revision (``on_published``). Its
+    publishing it publishes every member revision (``actions.publish_members``). Its
     content is the reviewer's diff: each member's row of it is stored with the
     member (``BatchEntry.preview``; ``diff_rows()``).
     """
@@ -565,10 +565,11 @@ class ReviewBatch(EditorialModel):
                 row["changes"] = changes
         return rows
 
-    def on_published(self, *, by, now) -> None:
-        from .batches import publish_members
 
-        publish_members(self, by=by, now=now)
+class BatchEntryQuerySet(models.QuerySet):
+    def in_open_batch(self):
+        """Members of a batch not yet published nor archived (its members wait for it)."""
+        return self.filter(batch__visibility=Visibility.NONE).exclude(batch__status=Status.ARCHIVED)
 
 
 class BatchEntry(ObjectRef):
@@ -578,6 +579,8 @@ class BatchEntry(ObjectRef):
     # This member's row of the reviewer's diff (row, status, name, changes): stored
     # once, here, not in the batch row and again in each of its revisions.
     preview = models.JSONField(_("变更预览"), default=dict, blank=True)
+
+    objects = BatchEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("批次成员")
