@@ -12,11 +12,9 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         # The embedded defaults keep their files under var/: make sure it exists
-        # before SQLite, the file cache or the filesystem broker touch it.
+        # before SQLite or the file cache touch it (the project creates the
+        # filesystem broker's folders: parkportal.apps).
         os.makedirs(settings.VAR_DIR, exist_ok=True)
-        from parkportal.celery import ensure_broker_folders
-
-        ensure_broker_folders()
         from .audit import register_action_labels
 
         register_action_labels({"core.update_site_settings": _("修改网站设置")})

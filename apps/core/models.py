@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .action_labels import action_label
+
 
 class TimeStampedModel(models.Model):
     """Who made a row and who last changed it, and when.
@@ -200,8 +202,6 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import action_label
-
         return action_label(self.action)
 
 
@@ -243,3 +243,4 @@ class WorkdayOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.name}"
+

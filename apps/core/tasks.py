@@ -12,3 +12,4 @@ def record_heartbeat(self) -> None:
 @shared_task(name="core.prune_heartbeats", ignore_result=True)
 def prune_heartbeats() -> int:
     return actions.prune_heartbeats()
+

@@ -9,6 +9,8 @@ class EditorialConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.audit import register_action_labels
 
+        from . import tasks  # noqa: F401 - registers the tasks that are queued by name
+
         register_action_labels({
             "editorial.save_draft": _("保存草稿"),
             "editorial.revert": _("恢复旧版本"),

@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.core.context_processors.portal",
+                "apps.portal.context_processors.portal",
                 "apps.portal.context_processors.navigation",
             ],
         },
@@ -234,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
         "options": {"expires": 25},
     },
-    # Scheduled publishing: never early, never twice (see apps.editorial.actions.publish_due).
+    # Scheduled publishing: never early, never twice (see apps.editorial.actions.scheduling.publish_due).
     "editorial.publish_due": {
         "task": "editorial.publish_due",
         "schedule": crontab(),
