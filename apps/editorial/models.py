@@ -158,6 +158,13 @@ class EditorialModel(TimeStampedModel):
         return None
 
 
+def editorial_models() -> list[type[EditorialModel]]:
+    """Every installed content model that goes through the workflow."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, EditorialModel)]
+
+
 class ObjectRef(models.Model):
     """A pointer to any content item: content type + primary key (as text)."""
 

@@ -4,15 +4,15 @@ references, the rounds of an item, and the refusals that more than one action ra
 
 import logging
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import pagecache
 from apps.core.errors import InvalidTransition
 
-from ..models import BatchEntry, EditorialModel, ReviewRound, RoundStatus, Status, Visibility
+from ..models import BatchEntry, EditorialModel, ReviewRound, RoundStatus, Status, editorial_models  # noqa: F401
 
 logger = logging.getLogger("apps.editorial.actions")
 
@@ -35,9 +35,12 @@ EDITABLE = {
     Status.WITHDRAWN, Status.UNPUBLISHED,
 }
 
-def editorial_models() -> list[type[EditorialModel]]:
-    return [m for m in apps.get_models() if issubclass(m, EditorialModel)]
-
+# Workflow fields the public sees: writing any of them changes public pages
+# (a version going live, a withdrawal notice, 410 or a redirect, the dates shown).
+PUBLIC_FIELDS = frozenset({
+    "visibility", "live_revision", "first_published_at", "public_updated_at",
+    "withdrawn_at", "withdrawal_note", "unpublished_at", "redirect_url",
+})
 
 def lock_for_update(item: EditorialModel) -> EditorialModel:
     """Re-read the item under a row lock: state decisions use this copy only."""
@@ -46,12 +49,21 @@ def lock_for_update(item: EditorialModel) -> EditorialModel:
     return type(item)._base_manager.select_for_update(of=("self",)).select_related("latest_revision").get(pk=item.pk)
 
 
-def update(item, **fields) -> None:
-    """Write workflow fields without touching content (which may be the public version)."""
+def update(item, *, announce: bool = True, **fields) -> None:
+    """Write workflow fields without touching content (which may be the public version).
+
+    Every workflow write goes through here, so this is where the page cache hears
+    of every change the public can see: visibility (publish, scheduled publish,
+    expiry, withdraw, unpublish), the live version, a takedown's details, and
+    archiving (which drops an item from site navigation). ``announce=False`` only
+    where the same transaction has announced already (a batch's members).
+    """
     fields.setdefault("updated_at", timezone.now())
     type(item)._base_manager.filter(pk=item.pk).update(**fields)
     for name, value in fields.items():
         setattr(item, name, value)
+    if announce and (PUBLIC_FIELDS.intersection(fields) or fields.get("status") == Status.ARCHIVED):
+        pagecache.content_changed()  # bumps the generation after commit
 
 
 def ref(item) -> dict:

@@ -101,7 +101,8 @@ def create_batch(*, title: str, items, by, summary=None, preview_rows=None, desc
 
 
 def publish_members(batch: ReviewBatch, *, by, now) -> int:
-    """Publish every member's batched revision (inside the batch's publish transaction)."""
+    """Publish every member's batched revision (inside the batch's publish transaction,
+    which tells the page cache once, for all of them)."""
     count = 0
     entries = list(batch.entries.filter(published_at__isnull=True).select_related("revision", "content_type"))
     by_type: dict = {}
@@ -115,7 +116,8 @@ def publish_members(batch: ReviewBatch, *, by, now) -> int:
             if item is None or item.latest_revision_id != entry.revision_id:
                 raise InvalidTransition(_("批次中的《%(id)s》已被修改或删除，请重新生成批次。") % {"id": entry.object_id})
             was = go_live(item, by=by, revision=entry.revision, major=item.first_published_at is None,
-                          change_note=_("首次发布") if item.first_published_at is None else "", now=now)
+                          change_note=_("首次发布") if item.first_published_at is None else "", now=now,
+                          announce=False)  # the batch's own go_live has told the page cache
             audit(item, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
                   note=_("随批次《%(batch)s》发布") % {"batch": batch.title}, batch=batch.pk,
                   revision=entry.revision.number)

@@ -8,9 +8,10 @@ from ..snapshots import materialize
 from .base import ref, update
 
 
-def go_live(current, *, by, revision, major, change_note, now=None) -> str:
+def go_live(current, *, by, revision, major, change_note, now=None, announce: bool = True) -> str:
     """Make ``revision`` the public version; return the status it replaced.
-    Callers hold the lock and have checked permission and state."""
+    Callers hold the lock and have checked permission and state. The page cache
+    is told after commit (``announce=False``: the caller's transaction has told it)."""
     now = now or timezone.now()
     materialize(current, revision.snapshot)
     first = current.first_published_at is None
@@ -25,7 +26,7 @@ def go_live(current, *, by, revision, major, change_note, now=None) -> str:
         fields["public_updated_at"] = now
     elif major:
         fields["public_updated_at"] = now
-    update(current, **fields)  # bumps the page cache's generation after commit
+    update(current, announce=announce, **fields)
     if major:
         ChangeNote.objects.create(**ref(current), revision=revision, note=change_note, published_at=now, created_by=by)
     return was

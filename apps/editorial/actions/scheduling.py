@@ -117,4 +117,5 @@ def _expire(model, pk, now) -> bool:
         update(current, visibility=Visibility.GONE, status=Status.UNPUBLISHED, unpublished_at=now, expire_at=None)
         audit(current, "editorial.expire", by=actor, from_state=Status.PUBLISHED, to_state=Status.UNPUBLISHED,
               note=_("到期自动下线"))
+        signals.send_unpublished(current)
         return True
