@@ -1,9 +1,11 @@
-"""E-mail notifications of the workflow, queued by task name after commit."""
+"""E-mail notifications of the workflow, queued by task name through the outbox:
+written in the action's transaction, sent to the broker after commit, re-sent by
+beat if the broker was down (``apps.core.outbox``)."""
 
-from celery import current_app
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+
+from apps.core import outbox
 
 # The task that renders and sends the mails (apps.editorial.tasks.send_notification).
 SEND_TASK = "editorial.send_notification"
@@ -31,6 +33,5 @@ def notify(kind: str, item, *, by=None, user_ids=None, group_id=None, user_id=No
     payload = dict(extra or {})
     if by is not None:
         payload["by"] = str(by)
-    object_id = str(item.pk)
-    transaction.on_commit(lambda: current_app.send_task(SEND_TASK, args=[kind, content_type_id, object_id, ids, payload]))
+    outbox.enqueue(SEND_TASK, kind, content_type_id, str(item.pk), ids, payload)
     return ids

@@ -246,6 +246,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # Send what actions queued while the broker was down (apps.core.outbox).
+    "core.deliver_outbox": {
+        "task": "core.deliver_outbox",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    "core.prune_outbox": {
+        "task": "core.prune_outbox",
+        "schedule": crontab(minute=29, hour=3),
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
