@@ -451,7 +451,9 @@ class PreviewLink(ObjectRef):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.revision} · {self.note or self.created_at:%Y-%m-%d}"
+        # The note is text: only the fallback, the creation date, is formatted as a date.
+        label = self.note or f"{timezone.localtime(self.created_at):%Y-%m-%d}"
+        return f"{self.revision} · {label}"
 
     @property
     def is_usable(self) -> bool:

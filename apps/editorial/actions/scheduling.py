@@ -92,11 +92,10 @@ def _publish_scheduled(model, pk, now) -> bool | None:
             return True
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
             reason = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [])) or str(exc)
-        except Exception as exc:  # a bug or a database error: record it, never retry every minute
+        except Exception:  # a bug or a database error: record it, never retry every minute
+            # The detail (exception, traceback) goes to the log only; staff see and are mailed a Chinese message.
             logger.exception("Scheduled publish of %s %s failed", model._meta.label, pk)
-            reason = _("发布时发生意外错误（%(error)s），请联系技术人员处理后重新排期。") % {
-                "error": f"{type(exc).__name__}: {exc}"[:300],
-            }
+            reason = _("发布时发生意外错误，请联系技术人员查看系统日志，处理后重新排期。")
         current = model._base_manager.get(pk=pk)  # the row as it is, not as the failed attempt left it
         update(current, status=Status.APPROVED, schedule_error=reason)
         audit(current, "editorial.scheduled_publish_failed", by=scheduler or current.created_by,

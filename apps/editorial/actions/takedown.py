@@ -36,6 +36,9 @@ def _validate_redirect(current, redirect_url: str) -> str:
     url = (redirect_url or "").strip()
     if not url:
         return ""
+    limit = type(current)._meta.get_field("redirect_url").max_length
+    if len(url) > limit:
+        raise ValidationError(_("跳转地址不能超过 %(n)s 个字符。") % {"n": limit})
     parts = urlsplit(url)
     if parts.scheme not in ("", "http", "https") or (not parts.scheme and not url.startswith("/")) or url.startswith("//"):
         raise ValidationError(_("跳转地址须为以 / 开头的站内路径或 http(s) 网址。"))
