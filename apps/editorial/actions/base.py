@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from apps.core import pagecache
 from apps.core.errors import InvalidTransition
 
-from ..models import BatchEntry, EditorialModel, ReviewRound, RoundStatus, Status, editorial_models  # noqa: F401
+from ..models import BatchEntry, EditorialModel, ReviewRound, RoundStatus, Status
+from ..models import editorial_models  # noqa: F401 - the actions' name for it
 
 logger = logging.getLogger("apps.editorial.actions")
 
@@ -41,6 +42,7 @@ PUBLIC_FIELDS = frozenset({
     "visibility", "live_revision", "first_published_at", "public_updated_at",
     "withdrawn_at", "withdrawal_note", "unpublished_at", "redirect_url",
 })
+
 
 def lock_for_update(item: EditorialModel) -> EditorialModel:
     """Re-read the item under a row lock: state decisions use this copy only."""
