@@ -3,6 +3,7 @@ commit, and re-sent by beat when the broker was down; a dead broker never
 raises into the caller. The dead broker is real: a Redis URL where nothing listens."""
 
 import contextlib
+import os
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,8 @@ def broker_down():
     """Make the current Celery app one whose broker refuses connections."""
     from parkportal.celery import app
 
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    saved = os.environ.pop("CELERY_BROKER_URL", None)
     down = Celery("broker-down", broker=NOTHING_LISTENS, set_as_current=False)
     down.conf.broker_connection_timeout = 1
     down.conf.broker_connection_retry = False
@@ -30,6 +33,8 @@ def broker_down():
         yield down
     finally:
         app.set_current()
+        if saved is not None:
+            os.environ["CELERY_BROKER_URL"] = saved
 
 
 def names(messages):
@@ -94,3 +99,17 @@ def test_sent_messages_are_pruned_after_a_week(db):
     assert outbox.prune_sent() == 1
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
     assert old.pk not in OutboxMessage.objects.values_list("pk", flat=True)
+
+
+def test_only_superusers_see_the_outbox_in_the_admin_and_nobody_edits_it(db, make_user):
+    from django.test import Client
+    from django.urls import reverse
+
+    message = OutboxMessage.objects.create(task_name="editorial.send_notification", last_error="OperationalError")
+    root, site_admin = Client(), Client()
+    root.force_login(make_user("root", superuser=True))
+    site_admin.force_login(make_user("siteadmin", roles=["site_admin"]))
+    assert root.get(reverse("admin:core_outboxmessage_changelist")).status_code == 200
+    assert root.get(reverse("admin:core_outboxmessage_change", args=[message.pk])).status_code == 200
+    assert root.get(reverse("admin:core_outboxmessage_delete", args=[message.pk])).status_code == 403
+    assert site_admin.get(reverse("admin:core_outboxmessage_changelist")).status_code == 403
