@@ -2,6 +2,8 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class ParkAdminConfig(AdminConfig):
+    """The project's admin site; its ready() also prepares what the project configures."""
+
     default_site = "parkportal.admin.ParkAdminSite"
 
     def ready(self) -> None:

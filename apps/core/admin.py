@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
-from .models import AuditEntry, IndustryCluster, SiteSettings, WorkdayOverride, WorkerHeartbeat
+from .models import AuditEntry, IndustryCluster, OutboxMessage, SiteSettings, WorkdayOverride, WorkerHeartbeat
 
 
 class StampedAdmin(admin.ModelAdmin):
@@ -78,6 +78,31 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """What actions queued and whether the broker took it (technical staff only:
+    ``last_error`` holds the broker's own words)."""
+
+    list_display = ("task_name", "created_at", "sent_at", "attempts")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    readonly_fields = ("task_name", "args", "kwargs", "created_at", "sent_at", "attempts", "last_error")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

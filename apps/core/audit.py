@@ -3,19 +3,10 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .action_labels import ACTION_LABELS, action_label, register_action_labels
 from .models import AuditEntry
 
-
-# Display names of audit actions, registered by each app in its AppConfig.ready().
-ACTION_LABELS: dict[str, str] = {}
-
-
-def register_action_labels(labels: dict) -> None:
-    ACTION_LABELS.update(labels)
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+__all__ = ["ACTION_LABELS", "action_label", "audit", "history_of", "register_action_labels"]
 
 
 def audit(

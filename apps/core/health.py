@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -33,9 +34,7 @@ def check_cache() -> dict:
 
 
 def check_broker() -> dict:
-    from parkportal.celery import app
-
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         return {"transport": conn.transport.driver_type}
 

@@ -3,7 +3,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .action_labels import action_label
 
 
 class TimeStampedModel(models.Model):
@@ -200,8 +203,6 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import action_label
-
         return action_label(self.action)
 
 
@@ -243,3 +244,35 @@ class WorkdayOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.name}"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboxMessage(models.Model):
+    """A task an action queued, written in the action's transaction (apps.core.outbox):
+    the database, not the broker, is the record of what still has to be sent."""
+
+    task_name = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("位置参数"), default=list, blank=True)
+    kwargs = models.JSONField(_("关键字参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近一次错误"), max_length=500, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="core_outbox_pending_idx"),
+            models.Index(fields=["sent_at"], condition=models.Q(sent_at__isnull=False), name="core_outbox_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import actions
+from . import actions, outbox
 
 
 @shared_task(name="core.record_heartbeat", bind=True, ignore_result=True)
@@ -12,3 +12,14 @@ def record_heartbeat(self) -> None:
 @shared_task(name="core.prune_heartbeats", ignore_result=True)
 def prune_heartbeats() -> int:
     return actions.prune_heartbeats()
+
+
+@shared_task(name="core.deliver_outbox", ignore_result=True)
+def deliver_outbox() -> int:
+    """Send what actions queued while the broker was down."""
+    return outbox.deliver_pending()
+
+
+@shared_task(name="core.prune_outbox", ignore_result=True)
+def prune_outbox() -> int:
+    return outbox.prune_sent()

@@ -8,6 +8,13 @@ class EditorialConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.audit import register_action_labels
+        from apps.core.pagecache import register_next_change
+
+        from . import tasks  # noqa: F401 - registers the tasks that are queued by name
+        from .public import next_scheduled_change
+
+        # A cached public page never outlives the next scheduled go-live or expiry.
+        register_next_change(next_scheduled_change)
 
         register_action_labels({
             "editorial.save_draft": _("保存草稿"),

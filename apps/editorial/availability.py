@@ -8,12 +8,12 @@ from . import rules
 
 def available_actions(item, user, *, round_=None, task=None) -> set[str]:
     """Codes of the actions this user may take on this item now."""
-    from .actions import _last_round
+    from .actions import last_round
 
     found = set()
     if not user.is_active:
         return found
-    last = round_ if round_ is not None else _last_round(item)
+    last = round_ if round_ is not None else last_round(item)
     editable = item.status in {
         Status.DRAFT, Status.CHANGES_REQUESTED, Status.APPROVED, Status.PUBLISHED,
         Status.WITHDRAWN, Status.UNPUBLISHED,

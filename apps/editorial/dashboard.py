@@ -5,14 +5,13 @@ one per editorial model for drafts, retrospective reviews and column freshness.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .models import ReviewTask, Status, TaskStatus
+from .models import ReviewTask, Status, editorial_models
 
 
 @dataclass
@@ -70,8 +69,6 @@ def column_freshness(models, now=None) -> list[dict]:
 
 
 def for_user(user) -> dict:
-    from .actions import editorial_models
-
     models = editorial_models()
     base = ReviewTask.objects.select_related("round__content_type", "group").order_by("due_at")
     mine = _task_entries(base.for_user(user)[:50])

@@ -1,8 +1,14 @@
-"""E-mail notifications of the workflow, queued to Celery after commit."""
+"""E-mail notifications of the workflow, queued by task name through the outbox:
+written in the action's transaction, sent to the broker after commit, re-sent by
+beat if the broker was down (``apps.core.outbox``)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+
+from apps.core import outbox
+
+# The task that renders and sends the mails (apps.editorial.tasks.send_notification).
+SEND_TASK = "editorial.send_notification"
 
 
 def recipients(*, user_ids=None, group_id=None, user_id=None, exclude=None) -> list[int]:
@@ -19,7 +25,7 @@ def recipients(*, user_ids=None, group_id=None, user_id=None, exclude=None) -> l
 
 
 def notify(kind: str, item, *, by=None, user_ids=None, group_id=None, user_id=None, extra=None) -> list[int]:
-    """Queue one e-mail per recipient after the transaction commits."""
+    """Queue one e-mail per recipient, sent after the transaction commits."""
     ids = recipients(user_ids=user_ids, group_id=group_id, user_id=user_id, exclude=by)
     if not ids:
         return ids
@@ -27,11 +33,5 @@ def notify(kind: str, item, *, by=None, user_ids=None, group_id=None, user_id=No
     payload = dict(extra or {})
     if by is not None:
         payload["by"] = str(by)
-
-    def queue():
-        from .tasks import send_notification
-
-        send_notification.delay(kind, content_type_id, str(item.pk), ids, payload)
-
-    transaction.on_commit(queue)
+    outbox.enqueue(SEND_TASK, kind, content_type_id, str(item.pk), ids, payload)
     return ids

@@ -2,12 +2,13 @@
 the page, its withdrawal notice, 410 Gone, a redirect, and 404."""
 
 from django.db import transaction
+from django.db.models import Min, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
 
-from .models import Visibility
+from .models import Status, Visibility, editorial_models
 from .snapshots import materialize
 
 
@@ -44,3 +45,17 @@ def render_revision(request, item, revision, *, extra_headers=None):
     for key, value in (extra_headers or {}).items():
         response[key] = value
     return response
+
+
+def next_scheduled_change(now):
+    """For the page cache (registered in EditorialConfig.ready): the earliest time
+    after ``now`` at which a scheduled item goes live or a live item expires; one
+    query per content type."""
+    times = []
+    for model in editorial_models():
+        row = model._base_manager.aggregate(
+            go_live=Min("go_live_at", filter=Q(status=Status.SCHEDULED, go_live_at__gt=now)),
+            expiry=Min("expire_at", filter=Q(visibility=Visibility.LIVE, expire_at__gt=now)),
+        )
+        times += [t for t in row.values() if t is not None]
+    return min(times, default=None)

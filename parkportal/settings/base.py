@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.core.context_processors.portal",
+                "apps.portal.context_processors.portal",
                 "apps.portal.context_processors.navigation",
             ],
         },
@@ -254,7 +254,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
         "options": {"expires": 25},
     },
-    # Scheduled publishing: never early, never twice (see apps.editorial.actions.publish_due).
+    # Scheduled publishing: never early, never twice (see apps.editorial.actions.scheduling.publish_due).
     "editorial.publish_due": {
         "task": "editorial.publish_due",
         "schedule": crontab(),
@@ -265,6 +265,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "media.sweep_stale",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
+    },
+    # Send what actions queued while the broker was down (apps.core.outbox).
+    "core.deliver_outbox": {
+        "task": "core.deliver_outbox",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    "core.prune_outbox": {
+        "task": "core.prune_outbox",
+        "schedule": crontab(minute=29, hour=3),
     },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",

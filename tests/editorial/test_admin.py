@@ -282,3 +282,27 @@ def test_dashboard_warns_before_a_column_goes_stale(pages, people, settings):
         html = client_for(people.editor).get(reverse("admin:index")).content.decode()
     assert "“工作动态”栏目已 15 天未更新（超过 14 天）" in html
     del page
+
+
+# --- Issue 10, item 5: answers, not 500s ------------------------------------------------
+
+def test_an_overlong_unpublish_redirect_is_a_400_with_a_chinese_message(pages, people):
+    page = pages.published()
+    long_url = "https://www.example.gov.cn/" + "a" * 480  # 507 characters: the column holds 500
+    response = client_for(people.publisher).post(
+        reverse("admin:pages_page_workflow", args=[page.pk, "unpublish"]), {"redirect_url": long_url}
+    )
+    assert response.status_code == 400
+    assert "跳转地址不能超过 500 个字符" in response.content.decode()
+    assert refresh(page).status == Status.PUBLISHED
+
+
+def test_a_preview_link_with_a_note_names_itself_without_crashing_the_user_delete_page(pages, people):
+    page = pages.draft()
+    link, _token = actions.create_preview_link(page, by=people.editor, note="请法规科核对")
+    assert str(link) == "v1 · 请法规科核对"
+    unnamed, _token = actions.create_preview_link(page, by=people.editor)
+    assert re.fullmatch(r"v1 · \d{4}-\d{2}-\d{2}", str(unnamed))
+    # The delete page names every related object (the link included) to decide what it may delete.
+    response = client_for(people.superuser).get(reverse("admin:accounts_user_delete", args=[people.editor.pk]))
+    assert response.status_code == 200

@@ -1,153 +1,27 @@
-"""Admin integration: a ModelAdmin mixin for content models, and the engine's own admin.
-
-A content model's admin inherits ``EditorialAdminMixin`` first:
-
-    @admin.register(Page)
-    class PageAdmin(EditorialAdminMixin, admin.ModelAdmin): ...
-
-The change form then edits the latest draft (not the public row), refuses a
-stale save, shows the workflow buttons this user may press (POST forms with a
-comment), the timeline, comments, revisions with diffs, and preview links.
-"""
-
-from datetime import datetime
+"""The ModelAdmin mixin for content models, and the mixin for their child-row inlines."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET, require_POST
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 
-from . import actions
-from .availability import available_actions
-from .diff import compare
-from .models import (
-    EmailOptOut, PreviewLink, ReviewBatch, ReviewChain, ReviewComment, ReviewRound, ReviewStep, Revision,
-    RoundStatus, Status, TaskStatus, Visibility,
-)
-from .public import render_revision
-from .snapshots import draft_workspace
-
-BASE_REVISION_FIELD = "_editorial_base_revision"
-
-ACTION_LABELS = {
-    "submit": gettext_lazy("提交审核"),
-    "approve": gettext_lazy("审核通过"),
-    "request_changes": gettext_lazy("退回修改"),
-    "publish": gettext_lazy("发布"),
-    "schedule": gettext_lazy("定时发布"),
-    "unschedule": gettext_lazy("取消定时发布"),
-    "urgent_publish": gettext_lazy("紧急发布（事后补审）"),
-    "approve_retrospectively": gettext_lazy("补审通过"),
-    "withdraw": gettext_lazy("撤回（保留页面并公开说明）"),
-    "unpublish": gettext_lazy("下线（410 或跳转）"),
-    "archive": gettext_lazy("归档"),
-    "lock": gettext_lazy("锁定编辑"),
-    "unlock": gettext_lazy("解除锁定"),
-}
-# Which inputs each button's form asks for.
-ACTION_INPUTS = {
-    "submit": ["note"],
-    "approve": ["note"],
-    "request_changes": ["note!"],
-    "publish": ["major", "change_note"],
-    "schedule": ["go_live_at", "expire_at", "major", "change_note"],
-    "urgent_publish": ["reason!", "major", "change_note"],
-    "approve_retrospectively": ["note"],
-    "withdraw": ["note!"],
-    "unpublish": ["redirect_url", "note"],
-    "archive": ["note"],
-}
-
-
-def _parse_when(raw: str):
-    if not raw:
-        return None
-    value = parse_datetime(raw.strip().replace(" ", "T"))
-    if value is None:
-        raise ValidationError(_("时间格式应为 年-月-日 时:分，例如 2026-12-01 09:00。"))
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
-def _parse_major(raw: str):
-    return {"major": True, "minor": False}.get(raw or "")
-
-
-def _parse_task(raw: str):
-    """The review task the reviewer's form was rendered for (posted as ``task``)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError(_("审核步骤编号无效，请刷新后重试。"))
-
-
-def run_action(code: str, item, user, data) -> str:
-    """Call the action for a button press; return the success message."""
-    note = data.get("note", "")
-    if code == "submit":
-        actions.submit(item, by=user, note=note)
-        return _("已提交审核。")
-    if code == "approve":
-        actions.approve(item, by=user, note=note, expected_task=_parse_task(data.get("task")))
-        return _("已审核通过。")
-    if code == "request_changes":
-        actions.request_changes(item, by=user, note=note, expected_task=_parse_task(data.get("task")))
-        return _("已退回修改。")
-    if code == "publish":
-        actions.publish(item, by=user, major=_parse_major(data.get("major")), change_note=data.get("change_note", ""))
-        return _("已发布。")
-    if code == "schedule":
-        actions.schedule(
-            item, by=user, go_live_at=_parse_when(data.get("go_live_at", "")),
-            expire_at=_parse_when(data.get("expire_at", "")),
-            major=_parse_major(data.get("major")), change_note=data.get("change_note", ""),
-        )
-        return _("已定时发布。")
-    if code == "unschedule":
-        actions.unschedule(item, by=user)
-        return _("已取消定时发布。")
-    if code == "urgent_publish":
-        actions.urgent_publish(
-            item, by=user, reason=data.get("reason", ""),
-            major=_parse_major(data.get("major")), change_note=data.get("change_note", ""),
-        )
-        return _("已紧急发布，须由他人补审。")
-    if code == "approve_retrospectively":
-        actions.approve_retrospectively(item, by=user, note=note)
-        return _("已补审通过。")
-    if code == "withdraw":
-        actions.withdraw(item, by=user, note=note)
-        return _("已撤回。")
-    if code == "unpublish":
-        actions.unpublish(item, by=user, redirect_url=data.get("redirect_url", ""), note=note)
-        return _("已下线。")
-    if code == "archive":
-        actions.archive(item, by=user, note=note)
-        return _("已归档。")
-    if code == "lock":
-        actions.lock(item, by=user)
-        return _("已锁定，其他人暂时不能保存修改。")
-    if code == "unlock":
-        actions.unlock(item, by=user)
-        return _("已解除锁定。")
-    raise Http404
+from .. import actions
+from ..availability import available_actions
+from ..diff import compare
+from ..models import PreviewLink, ReviewComment, ReviewRound, Revision, RoundStatus, Status, TaskStatus, Visibility
+from ..public import render_revision
+from ..snapshots import draft_workspace, serialize
+from .buttons import ACTION_INPUTS, ACTION_LABELS, BASE_REVISION_FIELD, run_action
 
 
 class EditorialChildInlineMixin:
@@ -221,8 +95,6 @@ class EditorialAdminMixin:
                     response.render()
                 if state["saved"] is not None:
                     obj = state["saved"]
-                    from .snapshots import serialize
-
                     actions.record_revision(
                         actions.lock_for_update(obj), by=request.user, snapshot=serialize(obj), summary=_("新建"),
                     )
@@ -243,7 +115,7 @@ class EditorialAdminMixin:
                     return self._refuse(request, current, ValidationError(
                         _("表单缺少所依据的版本信息，未保存。请重新打开编辑页面后再修改。")))
                 try:
-                    actions._check_editable(current, request.user, int(base))
+                    actions.check_editable(current, request.user, int(base))
                 except actions.StaleEdit as exc:
                     return self._refuse_stale(request, current, exc)
                 except (NotAllowed, InvalidTransition) as exc:
@@ -447,87 +319,3 @@ class EditorialAdminMixin:
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
             return self._refuse(request, obj, exc)
         return self._back(obj)
-
-
-# --- The engine's own configuration ------------------------------------------------------
-
-class ReviewStepInline(admin.TabularInline):
-    model = ReviewStep
-    extra = 0
-    autocomplete_fields = ()
-    fields = ("position", "name", "group", "user", "due_workdays")
-
-
-@admin.register(ReviewChain)
-class ReviewChainAdmin(admin.ModelAdmin):
-    list_display = ("name", "content_type", "sensitivity")
-    list_filter = ("sensitivity", "content_type")
-    inlines = [ReviewStepInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "content_type":
-            from .actions import editorial_models
-
-            kwargs["queryset"] = ContentType.objects.filter(
-                pk__in=[ContentType.objects.get_for_model(m).pk for m in editorial_models()]
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(EmailOptOut)
-class EmailOptOutAdmin(admin.ModelAdmin):
-    """Each user manages their own opt-outs; site administrators see all."""
-
-    list_display = ("user", "kind")
-    fields = ("kind",)
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("user")
-        return qs if request.user.is_superuser else qs.filter(user=request.user)
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request) and (obj is None or obj.user_id == request.user.pk or request.user.is_superuser)
-
-    has_change_permission = has_view_permission
-    has_delete_permission = has_view_permission
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
-    def save_model(self, request, obj, form, change):
-        obj.user = request.user if not change else obj.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(ReviewBatch)
-class ReviewBatchAdmin(EditorialAdminMixin, admin.ModelAdmin):
-    """Batches are made by imports; here they are reviewed and published as one unit."""
-
-    list_display = ("title", "member_type", "entry_count")
-    readonly_fields = ("title", "description", "member_type", "summary_view", "preview_table")
-    fieldsets = ((None, {"fields": ("title", "description", "member_type", "summary_view", "preview_table")}),)
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_queryset(self, request):
-        from django.db.models import Count
-
-        return super().get_queryset(request).annotate(_entries=Count("entries"))
-
-    @admin.display(description=gettext_lazy("条目数"))
-    def entry_count(self, obj):
-        return getattr(obj, "_entries", None) or obj.entries.count()
-
-    @admin.display(description=gettext_lazy("统计"))
-    def summary_view(self, obj):
-        return "；".join(f"{k}：{v}" for k, v in (obj.summary or {}).items()) or "—"
-
-    @admin.display(description=gettext_lazy("变更预览"))
-    def preview_table(self, obj):
-        from django.template.loader import render_to_string
-
-        return render_to_string("editorial/batch_table.html", {"batch": obj})

@@ -1,0 +1,198 @@
+"""Review: submitting a version, deciding its steps, and the retrospective review
+of an urgent publication."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.audit import audit
+from apps.core.calendar import add_workdays
+from apps.core.errors import InvalidTransition, require, require_state
+
+from .. import rules
+from ..chains import NoReviewChain, chain_for, steps_of
+from ..models import Revision, ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
+from ..notifications import notify
+from .base import (
+    StaleStep, last_round, lock_for_update, open_round, ref, refuse_if_batched, refuse_if_locked_by_other,
+    require_text, update,
+)
+
+
+def authors_of_version(item) -> list[int]:
+    """Everyone who saved a revision since the public version (all, if never published)."""
+    revisions = Revision.objects.filter(**ref(item))
+    if item.live_revision_id:
+        revisions = revisions.filter(id__gt=item.live_revision_id)
+    return sorted(set(revisions.values_list("created_by_id", flat=True)))
+
+
+def _submitters_of_version(item) -> set[int]:
+    """Who sent the latest version to review (the open round's submitter, and any
+    earlier round of the same revision): they may not publish it either."""
+    if not item.latest_revision_id:
+        return set()
+    return set(
+        ReviewRound.objects.filter(**ref(item), revision_id=item.latest_revision_id)
+        .exclude(status=RoundStatus.URGENT).values_list("submitted_by_id", flat=True)
+    )
+
+
+def may_publish_urgently(by, item) -> bool:
+    """The two-person rule for urgent publishing: neither an author of the version
+    nor whoever submitted it."""
+    if rules.exempt_from_two_person_rule(by):
+        return True
+    return by.pk not in authors_of_version(item) and by.pk not in _submitters_of_version(item)
+
+
+def _open_task(round_, position: int, now=None) -> ReviewTask:
+    step = round_.step(position)
+    now = now or timezone.now()
+    return ReviewTask.objects.create(
+        round=round_, position=position, name=step["name"], group_id=step["group_id"],
+        assignee_id=step.get("user_id"), opened_at=now,
+        due_at=add_workdays(now, step["due_workdays"]),
+    )
+
+
+@transaction.atomic
+def submit(item, *, by, note: str = "") -> ReviewRound:
+    current = lock_for_update(item)
+    require(rules.can_edit(by, current), _("您没有提交该内容的权限。"))
+    require_state(
+        current.status in (Status.DRAFT, Status.CHANGES_REQUESTED),
+        _("只有草稿或退回修改的内容可以提交审核（当前：%(status)s）。") % {"status": current.get_status_display()},
+    )
+    require_state(current.latest_revision_id is not None, _("请先保存内容。"))
+    refuse_if_locked_by_other(current, by)
+    refuse_if_batched(current)
+    problems = current.submission_problems()
+    if problems:
+        raise InvalidTransition(_("暂不能提交审核：") + "；".join(problems))
+    try:
+        steps = steps_of(chain_for(current))
+    except NoReviewChain:
+        raise InvalidTransition(_("没有适用于该内容的审核流程，请联系站点管理员配置。"))
+
+    start = 0
+    previous = last_round(current)
+    if (
+        current.status == Status.CHANGES_REQUESTED
+        and previous is not None
+        and previous.status == RoundStatus.CHANGES_REQUESTED
+        and not settings.PARKPORTAL_EDITORIAL_RESTART_FROM_FIRST_STEP
+        and previous.steps == steps
+    ):
+        start = previous.current_step  # resume at the step that asked for changes
+
+    round_ = ReviewRound.objects.create(
+        **ref(current), item_repr=str(current)[:300], revision=current.latest_revision,
+        sensitivity=current.sensitivity, steps=steps, current_step=start, submitted_by=by,
+        authors=sorted(set(authors_of_version(current)) | {by.pk}),
+    )
+    task = _open_task(round_, start)
+    from_status = current.status
+    update(current, status=Status.IN_REVIEW)
+    audit(current, "editorial.submit", by=by, from_state=from_status, to_state=Status.IN_REVIEW,
+          note=note, step=task.name, revision=current.latest_revision.number)
+    notify("review_requested", current, group_id=task.group_id, user_id=task.assignee_id, by=by, extra={"step": task.name})
+    return round_
+
+
+def _current_task(current, expected_task=None) -> tuple[ReviewRound, ReviewTask]:
+    """The open round and its open task, read under the caller's row lock.
+
+    ``expected_task`` (a ReviewTask or its id) is the step the reviewer was
+    looking at: if the round has moved on since (someone else decided it, or a
+    second click of the same button), refuse rather than decide the next step.
+    """
+    expected = getattr(expected_task, "pk", expected_task)
+    stale = _("该审核步骤已由他人处理，请刷新后重试。")
+    if expected is not None and current.status != Status.IN_REVIEW:
+        raise StaleStep(stale)
+    require_state(current.status == Status.IN_REVIEW, _("该内容不在审核中（当前：%(status)s）。") % {"status": current.get_status_display()})
+    round_ = open_round(current)
+    task = round_ and round_.tasks.filter(status=TaskStatus.OPEN).first()
+    require_state(task is not None, _("该内容没有待处理的审核步骤。"))
+    if expected is not None and task.pk != int(expected):
+        raise StaleStep(stale)
+    return round_, task
+
+
+def _require_reviewer(by, round_, task):
+    require(
+        rules.can_act_on_task(by, task),
+        _("“%(step)s”步骤应由“%(group)s”处理，您不能审核该步骤。") % {"step": task.name, "group": task.group.name},
+    )
+    require(
+        rules.passes_two_person_rule(by, round_),
+        _("双人审核规则：您编辑或提交了该版本，不能审核自己的稿件。"),
+    )
+
+
+@transaction.atomic
+def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None = None) -> ReviewTask:
+    """Decide the open step. Pass ``expected_task`` (what the reviewer saw) so that
+    a stale or repeated click never approves the next step."""
+    current = lock_for_update(item)
+    round_, task = _current_task(current, expected_task)
+    _require_reviewer(by, round_, task)
+    now = timezone.now()
+    ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
+    next_position = task.position + 1
+    if next_position < len(round_.steps):
+        ReviewRound.objects.filter(pk=round_.pk).update(current_step=next_position)
+        next_task = _open_task(round_, next_position, now)
+        audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.IN_REVIEW,
+              note=note, step=task.name, next_step=next_task.name)
+        notify("review_requested", current, group_id=next_task.group_id, user_id=next_task.assignee_id, by=by,
+               extra={"step": next_task.name})
+    else:
+        ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.APPROVED, finished_at=now)
+        update(current, status=Status.APPROVED)
+        audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.APPROVED,
+              note=note, step=task.name)
+        notify("approved", current, user_ids=round_.authors, by=by, extra={"note": note})
+    return task
+
+
+@transaction.atomic
+def request_changes(item, *, by, note: str, expected_task: ReviewTask | int | None = None) -> ReviewTask:
+    note = require_text(note, _("退回修改时请填写修改意见。"))
+    current = lock_for_update(item)
+    round_, task = _current_task(current, expected_task)
+    _require_reviewer(by, round_, task)
+    now = timezone.now()
+    ReviewTask.objects.filter(pk=task.pk).update(
+        status=TaskStatus.CHANGES_REQUESTED, decided_by=by, decided_at=now, comment=note
+    )
+    ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.CHANGES_REQUESTED, finished_at=now)
+    update(current, status=Status.CHANGES_REQUESTED)
+    audit(current, "editorial.request_changes", by=by, from_state=Status.IN_REVIEW,
+          to_state=Status.CHANGES_REQUESTED, note=note, step=task.name)
+    # The submitter and the authors, and every reviewer who already approved in
+    # this round (Wagtail tells only the submitter).
+    approvers = list(round_.tasks.filter(status=TaskStatus.APPROVED).values_list("decided_by_id", flat=True))
+    notify("changes_requested", current, user_ids=set(round_.authors) | {round_.submitted_by_id} | set(approvers),
+           by=by, extra={"note": note, "step": task.name})
+    return task
+
+
+@transaction.atomic
+def approve_retrospectively(item, *, by, note: str = "") -> ReviewRound:
+    current = lock_for_update(item)
+    require(by.is_active and by.has_perm(rules.APPROVE_RETROSPECTIVELY), _("您没有补审权限。"))
+    require_state(current.awaiting_retrospective_review, _("该内容不需要补审。"))
+    round_ = ReviewRound.objects.filter(**ref(current), status=RoundStatus.URGENT, retrospective_at__isnull=True).order_by("-id").first()
+    require_state(round_ is not None, _("找不到紧急发布记录。"))
+    require(
+        rules.exempt_from_two_person_rule(by) or (by.pk != round_.urgent_by_id and by.pk not in round_.authors),
+        _("补审须由紧急发布人和作者以外的人完成。"),
+    )
+    now = timezone.now()
+    ReviewRound.objects.filter(pk=round_.pk).update(retrospective_by=by, retrospective_at=now)
+    update(current, awaiting_retrospective_review=False)
+    audit(current, "editorial.approve_retrospectively", by=by, note=note)
+    return round_
