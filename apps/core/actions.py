@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import pagecache
 from .audit import audit
 from .errors import require
 from .models import SiteSettings, WorkerHeartbeat
@@ -13,14 +14,16 @@ from .models import SiteSettings, WorkerHeartbeat
 
 @transaction.atomic
 def update_site_settings(site: SiteSettings, *, by, changed_fields=()) -> SiteSettings:
-    """Save the site settings (the single row) and drop the cached copy after commit."""
+    """Save the site settings (the single row). Every public page shows them (footer,
+    meta): the content changed, so after commit the cached pages and the cached copy
+    of the row are dropped (``pagecache.register_on_change`` in ``CoreConfig``)."""
     require(by.has_perm("core.change_sitesettings"), "您没有修改网站设置的权限。")
     site.pk = 1
     site.stamp(by)
     site.full_clean()
     site.save()
     audit(site, "core.update_site_settings", by=by, fields=sorted(changed_fields))
-    transaction.on_commit(SiteSettings.forget_cached)
+    pagecache.content_changed()
     return site
 
 

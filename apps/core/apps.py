@@ -20,3 +20,9 @@ class CoreConfig(AppConfig):
         from .audit import register_action_labels
 
         register_action_labels({"core.update_site_settings": _("修改网站设置")})
+
+        from . import pagecache
+        from .models import SiteSettings
+
+        # Every page shows the site settings: their cached row goes with the pages.
+        pagecache.register_on_change(SiteSettings.forget_cached)

@@ -10,12 +10,14 @@ expiry, an application round opening or closing) is announced through
 ``register_next_change``: a cached page never lives past the next such time.
 
 This module is the interface the apps call; the middleware that serves and
-stores pages lives beside it (issue 9).
+stores pages is ``apps.core.pagecache_middleware`` (issue 9).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -23,9 +25,15 @@ from django.db import transaction
 
 GENERATION_KEY = "pagecache:generation"
 
+log = logging.getLogger(__name__)
+
 #: Callables ``provider(now) -> datetime | None``: the next moment after ``now`` at
 #: which public content changes by itself (None: nothing scheduled).
 _next_change_providers: list[Callable[[dt.datetime], dt.datetime | None]] = []
+
+#: Callables run with every bump: other caches of public data that must not outlive
+#: a change (the site settings' cached row), so one call drops them all.
+_change_listeners: list[Callable[[], None]] = []
 
 
 def generation() -> int:
@@ -35,10 +43,15 @@ def generation() -> int:
 
 def _bump() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): start a new, distinct generation
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        cache.incr(GENERATION_KEY)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet (or evicted): start a new, distinct generation
+            cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+            cache.incr(GENERATION_KEY)
+    except Exception:  # the cache is down: pages age out by their timeout
+        log.exception("could not bump the page cache generation")
+    for listener in _change_listeners:
+        listener()
 
 
 def content_changed() -> None:
@@ -46,7 +59,14 @@ def content_changed() -> None:
 
     Call it from every action that publishes, takes down, or otherwise changes
     public content. Outside a transaction it bumps at once.
+
+    It also bumps at once inside the transaction (a "double delete"): nothing
+    cached before the change is served after this call, and a page rendered
+    from the pre-commit data meanwhile is dropped by the bump after commit. In
+    a rolled-back transaction the first bump only costs a re-render.
     """
+    if transaction.get_connection().in_atomic_block:
+        _bump()
     transaction.on_commit(_bump)
 
 
@@ -54,6 +74,13 @@ def register_next_change(provider: Callable[[dt.datetime], dt.datetime | None]) 
     """Register a source of scheduled changes (called once, from ``AppConfig.ready``)."""
     if provider not in _next_change_providers:
         _next_change_providers.append(provider)
+
+
+def register_on_change(listener: Callable[[], None]) -> None:
+    """Run ``listener()`` whenever the generation is bumped (called once, from
+    ``AppConfig.ready``): for a cache of public data kept apart from the pages."""
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
 
 
 def next_change(now: dt.datetime) -> dt.datetime | None:
