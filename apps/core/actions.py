@@ -9,7 +9,7 @@ from django.utils import timezone
 from . import pagecache
 from .audit import audit
 from .errors import require
-from .models import SiteSettings, WorkerHeartbeat
+from .models import IndustryCluster, SiteSettings, WorkerHeartbeat
 
 
 @transaction.atomic
@@ -25,6 +25,28 @@ def update_site_settings(site: SiteSettings, *, by, changed_fields=()) -> SiteSe
     audit(site, "core.update_site_settings", by=by, fields=sorted(changed_fields))
     pagecache.content_changed()
     return site
+
+
+@transaction.atomic
+def save_cluster(cluster: IndustryCluster, *, by, changed_fields=()) -> IndustryCluster:
+    """Add or change an industry cluster (its name and order show on public pages)."""
+    perm = "core.change_industrycluster" if cluster.pk else "core.add_industrycluster"
+    require(by.has_perm(perm), "您没有修改产业集群的权限。")
+    cluster.stamp(by)
+    cluster.full_clean()
+    cluster.save()
+    audit(cluster, "core.save_cluster", by=by, fields=sorted(changed_fields))
+    pagecache.content_changed()
+    return cluster
+
+
+@transaction.atomic
+def delete_cluster(cluster: IndustryCluster, *, by) -> None:
+    """Delete an industry cluster (the filters and tags on public pages lose it)."""
+    require(by.has_perm("core.delete_industrycluster"), "您没有删除产业集群的权限。")
+    audit(cluster, "core.delete_cluster", by=by, note=cluster.name)
+    cluster.delete()
+    pagecache.content_changed()
 
 
 def record_heartbeat(hostname: str | None = None) -> WorkerHeartbeat:

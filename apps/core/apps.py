@@ -19,7 +19,11 @@ class CoreConfig(AppConfig):
         ensure_broker_folders()
         from .audit import register_action_labels
 
-        register_action_labels({"core.update_site_settings": _("修改网站设置")})
+        register_action_labels({
+            "core.update_site_settings": _("修改网站设置"),
+            "core.save_cluster": _("保存产业集群"),
+            "core.delete_cluster": _("删除产业集群"),
+        })
 
         from . import pagecache
         from .models import SiteSettings

@@ -267,3 +267,28 @@ def test_a_lost_generation_starts_afresh_and_never_matches_an_older_entry(client
     cache.delete(pagecache.GENERATION_KEY)  # evicted
     assert state(client.get("/news/")) == "miss"
     assert pagecache.generation() > 1_000_000
+
+
+def test_an_industry_cluster_renamed_in_the_admin_shows_on_a_cached_page(admin_client, client, site,
+                                                                          django_capture_on_commit_callbacks):
+    from apps.core.models import AuditEntry, IndustryCluster
+
+    cluster = IndustryCluster.objects.ordered().first()
+    assert cluster.name in client.get("/news/").content.decode()
+    data = {"name": "改名后的产业", "slug": cluster.slug, "role": cluster.role, "position": cluster.position,
+            "description": cluster.description}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/core/industrycluster/{cluster.pk}/change/", data)
+    assert response.status_code == 302
+    assert "改名后的产业" in client.get("/news/").content.decode()
+    assert AuditEntry.objects.filter(action="core.save_cluster", object_id=str(cluster.pk)).exists()
+
+
+def test_an_industry_cluster_deleted_in_the_admin_leaves_the_cached_page(admin_client, client, site):
+    from apps.core.models import IndustryCluster
+
+    cluster = IndustryCluster.objects.create(name="临时产业", slug="temporary", role=IndustryCluster.objects.first().role)
+    assert "临时产业" in client.get("/news/").content.decode()
+    response = admin_client.post(f"/admin/core/industrycluster/{cluster.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert "临时产业" not in client.get("/news/").content.decode()
