@@ -14,17 +14,21 @@ from .models import IndustryCluster, SiteSettings, WorkerHeartbeat
 
 @transaction.atomic
 def update_site_settings(site: SiteSettings, *, by, changed_fields=()) -> SiteSettings:
-    """Save the site settings (the single row). Every public page shows them (footer,
-    meta): the content changed, so after commit the cached pages and the cached copy
-    of the row are dropped (``pagecache.register_on_change`` in ``CoreConfig``)."""
+    """Save the site settings (the single row). After commit the cached copy of the row
+    is dropped, then the cached pages: every public page shows them (footer, meta)."""
     require(by.has_perm("core.change_sitesettings"), "您没有修改网站设置的权限。")
     site.pk = 1
     site.stamp(by)
     site.full_clean()
     site.save()
     audit(site, "core.update_site_settings", by=by, fields=sorted(changed_fields))
-    pagecache.content_changed()
+    transaction.on_commit(_site_settings_changed)
     return site
+
+
+def _site_settings_changed() -> None:
+    SiteSettings.forget_cached()
+    pagecache.bump()
 
 
 @transaction.atomic

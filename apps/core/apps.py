@@ -24,9 +24,3 @@ class CoreConfig(AppConfig):
             "core.save_cluster": _("保存产业集群"),
             "core.delete_cluster": _("删除产业集群"),
         })
-
-        from . import pagecache
-        from .models import SiteSettings
-
-        # Every page shows the site settings: their cached row goes with the pages.
-        pagecache.register_on_change(SiteSettings.forget_cached)

@@ -31,17 +31,15 @@ log = logging.getLogger(__name__)
 #: which public content changes by itself (None: nothing scheduled).
 _next_change_providers: list[Callable[[dt.datetime], dt.datetime | None]] = []
 
-#: Callables run with every bump: other caches of public data that must not outlive
-#: a change (the site settings' cached row), so one call drops them all.
-_change_listeners: list[Callable[[], None]] = []
-
 
 def generation() -> int:
     """The current content generation (0 until the first change)."""
     return int(cache.get(GENERATION_KEY) or 0)
 
 
-def _bump() -> None:
+def bump() -> None:
+    """Bump the generation now. For code that already runs after commit (an on-commit
+    callback); actions call ``content_changed()``."""
     try:
         try:
             cache.incr(GENERATION_KEY)
@@ -50,8 +48,6 @@ def _bump() -> None:
             cache.incr(GENERATION_KEY)
     except Exception:  # the cache is down: pages age out by their timeout
         log.exception("could not bump the page cache generation")
-    for listener in _change_listeners:
-        listener()
 
 
 def content_changed() -> None:
@@ -66,21 +62,14 @@ def content_changed() -> None:
     a rolled-back transaction the first bump only costs a re-render.
     """
     if transaction.get_connection().in_atomic_block:
-        _bump()
-    transaction.on_commit(_bump)
+        bump()
+    transaction.on_commit(bump)
 
 
 def register_next_change(provider: Callable[[dt.datetime], dt.datetime | None]) -> None:
     """Register a source of scheduled changes (called once, from ``AppConfig.ready``)."""
     if provider not in _next_change_providers:
         _next_change_providers.append(provider)
-
-
-def register_on_change(listener: Callable[[], None]) -> None:
-    """Run ``listener()`` whenever the generation is bumped (called once, from
-    ``AppConfig.ready``): for a cache of public data kept apart from the pages."""
-    if listener not in _change_listeners:
-        _change_listeners.append(listener)
 
 
 def next_change(now: dt.datetime) -> dt.datetime | None:
