@@ -6,22 +6,51 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import pagecache
 from .audit import audit
 from .errors import require
-from .models import SiteSettings, WorkerHeartbeat
+from .models import IndustryCluster, SiteSettings, WorkerHeartbeat
 
 
 @transaction.atomic
 def update_site_settings(site: SiteSettings, *, by, changed_fields=()) -> SiteSettings:
-    """Save the site settings (the single row) and drop the cached copy after commit."""
+    """Save the site settings (the single row). After commit the cached copy of the row
+    is dropped, then the cached pages: every public page shows them (footer, meta)."""
     require(by.has_perm("core.change_sitesettings"), "您没有修改网站设置的权限。")
     site.pk = 1
     site.stamp(by)
     site.full_clean()
     site.save()
     audit(site, "core.update_site_settings", by=by, fields=sorted(changed_fields))
-    transaction.on_commit(SiteSettings.forget_cached)
+    transaction.on_commit(_site_settings_changed)
     return site
+
+
+def _site_settings_changed() -> None:
+    SiteSettings.forget_cached()
+    pagecache.bump()
+
+
+@transaction.atomic
+def save_cluster(cluster: IndustryCluster, *, by, changed_fields=()) -> IndustryCluster:
+    """Add or change an industry cluster (its name and order show on public pages)."""
+    perm = "core.change_industrycluster" if cluster.pk else "core.add_industrycluster"
+    require(by.has_perm(perm), "您没有修改产业集群的权限。")
+    cluster.stamp(by)
+    cluster.full_clean()
+    cluster.save()
+    audit(cluster, "core.save_cluster", by=by, fields=sorted(changed_fields))
+    pagecache.content_changed()
+    return cluster
+
+
+@transaction.atomic
+def delete_cluster(cluster: IndustryCluster, *, by) -> None:
+    """Delete an industry cluster (the filters and tags on public pages lose it)."""
+    require(by.has_perm("core.delete_industrycluster"), "您没有删除产业集群的权限。")
+    audit(cluster, "core.delete_cluster", by=by, note=cluster.name)
+    cluster.delete()
+    pagecache.content_changed()
 
 
 def record_heartbeat(hostname: str | None = None) -> WorkerHeartbeat:

@@ -41,9 +41,22 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(IndustryCluster)
 class IndustryClusterAdmin(StampedAdmin):
+    """Clusters show on public pages (filters, tags): every write is an action that
+    audits it and invalidates the page cache."""
+
     list_display = ("name", "role", "position")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        actions.save_cluster(obj, by=request.user, changed_fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        actions.delete_cluster(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for cluster in queryset:
+            actions.delete_cluster(cluster, by=request.user)
 
 
 @admin.register(AuditEntry)

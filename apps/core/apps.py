@@ -17,4 +17,8 @@ class CoreConfig(AppConfig):
         os.makedirs(settings.VAR_DIR, exist_ok=True)
         from .audit import register_action_labels
 
-        register_action_labels({"core.update_site_settings": _("修改网站设置")})
+        register_action_labels({
+            "core.update_site_settings": _("修改网站设置"),
+            "core.save_cluster": _("保存产业集群"),
+            "core.delete_cluster": _("删除产业集群"),
+        })

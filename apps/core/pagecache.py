@@ -10,18 +10,22 @@ expiry, an application round opening or closing) is announced through
 ``register_next_change``: a cached page never lives past the next such time.
 
 This module is the interface the apps call; the middleware that serves and
-stores pages lives beside it (issue 9).
+stores pages is ``apps.core.pagecache_middleware`` (issue 9).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "pagecache:generation"
+
+log = logging.getLogger(__name__)
 
 #: Callables ``provider(now) -> datetime | None``: the next moment after ``now`` at
 #: which public content changes by itself (None: nothing scheduled).
@@ -33,12 +37,17 @@ def generation() -> int:
     return int(cache.get(GENERATION_KEY) or 0)
 
 
-def _bump() -> None:
+def bump() -> None:
+    """Bump the generation now. For code that already runs after commit (an on-commit
+    callback); actions call ``content_changed()``."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): start a new, distinct generation
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        cache.incr(GENERATION_KEY)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet (or evicted): start a new, distinct generation
+            cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+            cache.incr(GENERATION_KEY)
+    except Exception:  # the cache is down: pages age out by their timeout
+        log.exception("could not bump the page cache generation")
 
 
 def content_changed() -> None:
@@ -46,8 +55,15 @@ def content_changed() -> None:
 
     Call it from every action that publishes, takes down, or otherwise changes
     public content. Outside a transaction it bumps at once.
+
+    It also bumps at once inside the transaction (a "double delete"): nothing
+    cached before the change is served after this call, and a page rendered
+    from the pre-commit data meanwhile is dropped by the bump after commit. In
+    a rolled-back transaction the first bump only costs a re-render.
     """
-    transaction.on_commit(_bump)
+    if transaction.get_connection().in_atomic_block:
+        bump()
+    transaction.on_commit(bump)
 
 
 def register_next_change(provider: Callable[[dt.datetime], dt.datetime | None]) -> None:

@@ -1,7 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.models import IndustryCluster
@@ -31,9 +35,28 @@ def coming_soon(request, key: str):
     return render(request, "portal/coming_soon.html", {"column": column, "active_column": column.key})
 
 
+def _from_this_site(request) -> bool:
+    """The form was posted from one of our pages: Origin, else Referer, names this host
+    (a browser that sends neither is let through: the worst a forged post can do is
+    change the text size)."""
+    source = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER")
+    if not source:
+        return True
+    parsed = urlsplit(source)  # "null" (a sandboxed frame) has no host: refused
+    return parsed.scheme in ("http", "https") and parsed.netloc == request.get_host()
+
+
+@csrf_exempt
 @require_POST
 def set_elder_mode(request):
-    """Turn elder mode (适老化) on or off; remembered in a cookie, works without JS."""
+    """Turn elder mode (适老化) on or off; remembered in a cookie, works without JS.
+
+    Exempt from the CSRF token so that the toggle on every page carries no per-reader
+    token and the page can be cached whole (docs/ARCHITECTURE.md, "Page cache"); a
+    post from another site is refused by its Origin or Referer instead.
+    """
+    if not _from_this_site(request):
+        return HttpResponseForbidden(gettext("请从本网站页面切换长者模式。"))
     turn_on = request.POST.get("on") == "1"
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for anonymous readers (no session cookie): outside sessions,
+    # locale and script conversion, so a hit touches neither the session store nor
+    # the database, and what is stored is the final, converted bytes.
+    "apps.core.pagecache_middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Converts public HTML to Traditional Chinese under /zh-hant/ and guards
@@ -137,6 +141,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
+            # Whole pages live here too (the page cache): the default 300 entries
+            # would cull a third of them on most stores.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
@@ -310,6 +317,15 @@ PARKPORTAL_HEALTH_WORKER_MAX_AGE = timedelta(seconds=120)
 # Cookie that remembers elder mode (适老化).
 PARKPORTAL_ELDER_COOKIE = "parkportal_elder"
 PARKPORTAL_ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# --- Page cache (apps.core.pagecache_middleware; docs/ARCHITECTURE.md "Page cache") ---
+# Whole public pages for anonymous readers in the default cache (Redis in production,
+# the file cache in the embedded default), invalidated by pagecache.content_changed().
+PARKPORTAL_PAGECACHE_ENABLED = True
+PARKPORTAL_PAGECACHE_TIMEOUT = 600  # seconds; never past pagecache.next_change()
+PARKPORTAL_PAGECACHE_SHARED_MAX_AGE = 5  # s-maxage for a reverse proxy's micro-cache
+PARKPORTAL_PAGECACHE_VARY_COOKIES = (PARKPORTAL_ELDER_COOKIE,)  # cookies that change a public page
+PARKPORTAL_PAGECACHE_EXCLUDED_NAMESPACES = ("admin", "editorial")  # the admin, previews, share links
 # A public column not updated for this many days is flagged in the admin.
 PARKPORTAL_COLUMN_STALE_DAYS = 14
 # ... and warned about from this many days on, before it goes stale.

@@ -67,7 +67,7 @@ def test_the_detail_page_shows_everything_a_reader_needs(client, releases, asset
 
 
 def test_the_detail_page_runs_the_same_number_of_queries_whatever_it_holds(
-    client, releases, assets, clusters, tmp_path, django_assert_num_queries
+    client, releases, assets, clusters, tmp_path, django_assert_num_queries, settings
 ):
     image, video = assets.image(), assets.video(tmp_path)
     small = releases.published(
@@ -82,6 +82,7 @@ def test_the_detail_page_runs_the_same_number_of_queries_whatever_it_holds(
     for i in range(5):
         plain = releases.published(cover=assets.image(), clusters=clusters[:2])
     get(client, small.get_absolute_url())  # warm the site settings cache
+    settings.PARKPORTAL_PAGECACHE_ENABLED = False  # the render's queries, not a page cache hit
     # The release (with whether it has videos / attachments), its gallery, one renditions
     # query, videos, attachments, clusters, older + newer + related (one UNION ALL on
     # PostgreSQL; SQLite allows no LIMIT inside a compound statement: three), change notes.
@@ -92,6 +93,10 @@ def test_the_detail_page_runs_the_same_number_of_queries_whatever_it_holds(
         get(client, big.get_absolute_url())
     with django_assert_num_queries(n - 2):  # no videos or attachments: not asked for
         get(client, plain.get_absolute_url())
+    settings.PARKPORTAL_PAGECACHE_ENABLED = True
+    get(client, small.get_absolute_url())
+    with django_assert_num_queries(0):  # the page cache's hit
+        get(client, small.get_absolute_url())
 
 
 def test_a_draft_is_not_public_and_a_wrong_date_in_the_url_redirects(client, releases):
@@ -156,12 +161,13 @@ def test_the_list_pages_through_many_releases(client, releases):
 
 
 def test_the_list_runs_the_same_number_of_queries_for_three_or_thirteen_releases_with_covers(
-    client, releases, assets, clusters, django_assert_num_queries
+    client, releases, assets, clusters, django_assert_num_queries, settings
 ):
     images = [assets.image() for _ in range(3)]
     for i in range(3):
         releases.published(cover=images[i], clusters=[clusters[0]])
     get(client, "/news/")  # warm the site settings cache
+    settings.PARKPORTAL_PAGECACHE_ENABLED = False  # the render's queries, not a page cache hit
     # Clusters, the years span, the count, the page's rows (its ids as a subquery), the
     # covers' crops.
     n = 5
@@ -175,6 +181,10 @@ def test_the_list_runs_the_same_number_of_queries_for_three_or_thirteen_releases
         get(client, f"/news/?cluster={clusters[0].slug}")
     with django_assert_num_queries(n):
         get(client, f"/news/?cluster={clusters[0].slug}&year={timezone.now().year}")
+    settings.PARKPORTAL_PAGECACHE_ENABLED = True
+    get(client, "/news/")
+    with django_assert_num_queries(0):  # the page cache's hit
+        get(client, "/news/")
 
 
 def test_the_news_column_is_in_the_main_navigation(client, db):
