@@ -3,7 +3,6 @@ safe to re-run after a worker was killed half-way, failures recorded on the row,
 and a sweep that re-queues what the broker lost."""
 
 import json
-import subprocess
 from datetime import timedelta
 from io import BytesIO, StringIO
 
@@ -244,10 +243,7 @@ def test_reprocess_media_queues_the_failed_ones_or_the_ids_given(
 
 # --- videos -------------------------------------------------------------------------------------
 
-def ffprobe(path):
-    result = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                             str(path)], capture_output=True, check=True)
-    return json.loads(result.stdout)
+ffprobe = samples.probe
 
 
 def test_the_transcode_task_makes_a_faststart_h264_aac_mp4_of_at_most_1080p_and_a_poster(
