@@ -68,10 +68,10 @@ def make_input(path: Path, orientation: int) -> None:
 
 
 def own(path: str, formats, workers=None):
-    from apps.media import processing
+    from apps.media import renditions
 
-    config = processing.DEFAULT_CONFIG.with_formats(*formats)
-    result = processing.render_renditions(path, config=config, max_workers=workers)
+    config = renditions.DEFAULT_CONFIG.with_formats(*formats)
+    result = renditions.render_renditions(path, config=config, max_workers=workers)
     return [(r.spec.kind, r.spec.size, r.spec.format, r.width, r.height, r.data) for r in result]
 
 
@@ -153,7 +153,7 @@ def vips_cascade(
 
 
 def vips_settings():
-    from apps.media.processing import EncoderSettings
+    from apps.media.renditions import EncoderSettings
 
     enc = EncoderSettings()
     return dict(
@@ -185,11 +185,11 @@ def child_main(kind: str, path: str, formats) -> None:
         print(json.dumps({"hwm": _status_mb("VmHWM"), "rss": _status_mb("VmRSS")}))
         return
     if kind == "own":
-        from apps.media import processing  # noqa: F401  (import cost is part of the baseline)
+        from apps.media import renditions  # noqa: F401  (import cost is part of the baseline)
     else:
         import pyvips  # noqa: F401
 
-        from apps.media import processing  # noqa: F401  (vips_settings reads its defaults)
+        from apps.media import renditions  # noqa: F401  (vips_settings reads its defaults)
     baseline = _status_mb("VmRSS")
     start = time.perf_counter()
     if kind == "own":
@@ -298,7 +298,7 @@ def encoder_table(path):
     """Speed, size and PSNR of encoder options on the 1920 rendition."""
     from PIL import Image
 
-    from apps.media import processing
+    from apps.media import renditions
 
     # The colour-managed 1920-wide image the engine encodes (orientation is
     # irrelevant for encoder speed and left out).
@@ -307,7 +307,7 @@ def encoder_table(path):
         im.load()
         icc = im.info.get("icc_profile")
         top = im.resize((1920, round(1920 * im.height / im.width)), Image.Resampling.LANCZOS)
-    top, _ = processing._prepare_colour(top, icc)
+    top, _ = renditions._prepare_colour(top, icc)
     top.info = {}
 
     def measure(fmt, reps, **params):
@@ -357,7 +357,7 @@ def main() -> int:
     import PIL
     from PIL import _avif, _imaging, _imagingcms, _webp, features  # noqa: F401
 
-    from apps.media import processing
+    from apps.media import renditions
 
     try:
         import pyvips
@@ -370,11 +370,11 @@ def main() -> int:
               f"target=ratio<={TARGET_RATIO:.2f},rss<={TARGET_RSS_MB}MB FAIL")
         return 1
 
-    enc = processing.EncoderSettings()
+    enc = renditions.EncoderSettings()
     print("== media rendition benchmark")
     print(f"Pillow {PIL.__version__} (libjpeg-turbo {features.version('jpg')}, libwebp {features.version('webp')}, "
           f"libavif {features.version('avif')}); {vips_version}, vips threads {vips_threads}; "
-          f"CPUs {os.cpu_count()}; own encoder threads (default) {processing.default_workers()}")
+          f"CPUs {os.cpu_count()}; own encoder threads (default) {renditions.default_workers()}")
     print(f"encoders: JPEG q{enc.jpeg_quality} progressive={enc.jpeg_progressive} optimize={enc.jpeg_optimize} "
           f"{enc.jpeg_subsampling} | WebP q{enc.webp_quality} method={enc.webp_method} | "
           f"AVIF q{enc.avif_quality} speed={enc.avif_speed} {enc.avif_subsampling} "
@@ -408,7 +408,7 @@ def main() -> int:
         return a / b if b else float("nan")
 
     print()
-    print("== wall time, median seconds (own = apps.media.processing.render_renditions)")
+    print("== wall time, median seconds (own = apps.media.renditions.render_renditions)")
     header = (f"{'scenario':<34}{'formats':<16}{'own':>7}{'own 1thr':>10}{'pyvips':>8}{'ratio':>7}"
               f"{'vips 2 saves':>14}")
     print(header)
@@ -424,7 +424,7 @@ def main() -> int:
     counts = results["A"][4]
     print(f"(runs per cell: A {counts['own_jw']}, informational columns {counts['own1_jw']}, "
           f"B {results['B'][4]['own_jw']}; ratio = own / pyvips, both with their defaults: own encodes "
-          f"in {processing.default_workers()} threads, libvips threads each operation. Informational: "
+          f"in {renditions.default_workers()} threads, libvips threads each operation. Informational: "
           f"'own 1thr' = max_workers=1; 'vips 2 saves' = the cascade with its saves in 2 Python threads)")
     print("reference figures from the issue (same machine): naive Pillow 1.26 s / 204 MB, "
           "tuned Pillow 0.47 s / 69 MB, pyvips cascade 0.45 s")

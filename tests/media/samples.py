@@ -120,8 +120,8 @@ def animation(fmt: str = "GIF", frames: int = 2) -> bytes:
 
 def heic_bytes(size=(700, 500)) -> bytes:
     """A phone-style HEIC with EXIF (GPS included), written by pillow-heif."""
-    from apps.media import processing
+    from apps.media import validation
 
-    assert processing.heif_supported()
+    assert validation.heif_supported()
     return images.encode(images.quadrant_image(size), "HEIF", quality=90,
                          exif=images.make_exif(orientation=1).tobytes())

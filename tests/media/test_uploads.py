@@ -379,7 +379,7 @@ def test_an_error_inside_the_upload_after_the_write_removes_the_original_at_once
     def failing_audit(*args, **kwargs):
         raise Boom
 
-    monkeypatch.setattr(actions, "audit", failing_audit)
+    monkeypatch.setattr(actions.images, "audit", failing_audit)  # the image upload's audit row
     with pytest.raises(Boom) as exc_info:  # the traceback keeps the upload's frame alive
         actions.upload_image(samples.photo(), by=editor)
     assert exc_info.value and files_under(media_storage[1]) == []

@@ -1,0 +1,636 @@
+"""The image rendition engine: every public file made from one original.
+
+Framework-free on purpose: Pillow only, and every rendition setting arrives
+as an argument (``RenditionConfig.from_mapping`` reads a Django setting), so
+the engine is testable without a configured project.
+
+``render_renditions(source, config=..., focal_point=...)`` decodes an
+original that ``validation.probe_image`` accepted once and produces every
+public rendition (responsive widths plus a square crop around a focal point)
+in AVIF, WebP and JPEG, colour-managed to sRGB, orientation applied, with all
+metadata stripped. Speed comes from a downscaled JPEG decode and a resize
+cascade; what else it needs to stay within ``bench/media``'s targets is
+measured there.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PIL import Image, ImageCms, features
+
+from .validation import ACCEPTED_FORMATS, ANIMATED_FORMATS, Source, exif_orientation, open_image
+
+OUTPUT_FORMATS = ("avif", "webp", "jpeg")
+CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
+
+
+@functools.lru_cache(maxsize=None)
+def avif_encoding_available() -> bool:
+    """Whether this Pillow build can *write* AVIF (not just read it)."""
+    if not features.check("avif"):
+        return False
+    try:
+        Image.new("RGB", (16, 16)).save(io.BytesIO(), "AVIF", quality=50, speed=10)
+    except Exception:  # noqa: BLE001 - any failure means "cannot encode"
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Rendition configuration
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    """Encoder parameters; defaults chosen by measurement (bench/media/run.py)."""
+
+    jpeg_quality: int = 82
+    jpeg_progressive: bool = True
+    jpeg_optimize: bool = False  # progressive JPEGs get optimised tables anyway
+    jpeg_subsampling: str = "4:2:0"
+    webp_quality: int = 80
+    webp_method: int = 4
+    avif_quality: int = 60
+    avif_speed: int = 8
+    avif_subsampling: str = "4:2:0"
+    #: libavif encoder threads; None lets Pillow use every CPU.
+    avif_threads: int | None = None
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    kind: str  # "width" or "crop"
+    size: int  # target width, or side of the square crop
+    format: str  # "avif", "webp" or "jpeg"
+
+
+@dataclass(frozen=True)
+class RenditionConfig:
+    widths: tuple[int, ...] = (320, 640, 1280, 1920)
+    crop_sizes: tuple[int, ...] = (400,)
+    formats: tuple[str, ...] = OUTPUT_FORMATS
+    encoder: EncoderSettings = field(default_factory=EncoderSettings)
+    #: JPEG has no alpha: transparent pixels are flattened onto this colour.
+    background: tuple[int, int, int] = (255, 255, 255)
+
+    def __post_init__(self) -> None:
+        for value in (*self.widths, *self.crop_sizes):
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(f"rendition sizes must be positive integers, got {value!r}")
+        if not self.widths:
+            raise ValueError("at least one rendition width is required")
+        unknown = set(self.formats) - set(OUTPUT_FORMATS)
+        if unknown or not self.formats:
+            raise ValueError(f"unknown or missing output formats: {sorted(unknown)}")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None) -> RenditionConfig:
+        """Build from a plain dict, e.g. a Django setting::
+
+            {"widths": [320, 640], "crop_sizes": [400], "formats": ["webp", "jpeg"],
+             "encoder": {"jpeg_quality": 85}}
+        """
+        if not mapping:
+            return cls()
+        kwargs: dict[str, Any] = {}
+        for key in ("widths", "crop_sizes", "formats", "background"):
+            if key in mapping:
+                kwargs[key] = tuple(mapping[key])
+        if "encoder" in mapping:
+            kwargs["encoder"] = EncoderSettings(**dict(mapping["encoder"]))
+        unknown = set(mapping) - {"widths", "crop_sizes", "formats", "background", "encoder"}
+        if unknown:
+            raise ValueError(f"unknown rendition settings: {sorted(unknown)}")
+        return cls(**kwargs)
+
+    def with_formats(self, *formats: str) -> RenditionConfig:
+        return replace(self, formats=tuple(formats))
+
+
+DEFAULT_CONFIG = RenditionConfig()
+
+
+@dataclass
+class Rendition:
+    spec: RenditionSpec
+    width: int
+    height: int
+    filename: str
+    content_type: str
+    nbytes: int
+    #: Encoded bytes; None when they were handed to the ``write`` callback.
+    data: bytes | None
+    #: The source was an animation and only its first frame was rendered.
+    animated: bool = False
+
+
+class Renditions(list):
+    """The list of ``Rendition`` objects plus facts about the source."""
+
+    def __init__(
+        self,
+        items: Iterable[Rendition] = (),
+        *,
+        source_format: str = "",
+        source_width: int = 0,
+        source_height: int = 0,
+        orientation: int = 1,
+        animated: bool = False,
+        colour_converted: bool = False,
+        skipped: list[tuple[str, str]] | None = None,
+    ):
+        super().__init__(items)
+        self.source_format = source_format
+        self.source_width = source_width
+        self.source_height = source_height
+        self.orientation = orientation
+        self.animated = animated
+        self.colour_converted = colour_converted
+        #: (format, reason) pairs for requested formats that were not produced.
+        self.skipped = skipped or []
+
+
+# ---------------------------------------------------------------------------
+# Colour and mode handling
+# ---------------------------------------------------------------------------
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_PROFILE_SPACES = {"RGB": "RGB ", "RGBA": "RGB ", "CMYK": "CMYK", "L": "GRAY"}
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@functools.lru_cache(maxsize=32)
+def _icc_transform(icc: bytes, in_mode: str, out_mode: str) -> ImageCms.ImageCmsTransform | None:
+    """Transform from an embedded profile to sRGB, or None to skip conversion.
+
+    None for unreadable profiles, for profiles whose colour space does not fit
+    the pixel data, and for sRGB profiles (converting them is a no-op).
+    NOCACHE makes the cached transform safe to share between threads.
+    """
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = profile.profile.xcolor_space
+        description = (profile.profile.profile_description or "").strip().lower()
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        return None
+    if space != _PROFILE_SPACES.get(in_mode) or description.startswith("srgb"):
+        return None
+    try:
+        return ImageCms.buildTransform(
+            profile,
+            _srgb_profile(),
+            in_mode,
+            out_mode,
+            renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            flags=ImageCms.Flags.NOCACHE,
+        )
+    except (OSError, ValueError, ImageCms.PyCMSError):
+        return None
+
+
+def _normalise_mode(im: Image.Image) -> Image.Image:
+    """Convert the decoded image to L, RGB, RGBA or CMYK before resampling.
+
+    Resizing "P" or "1" images silently falls back to nearest neighbour in
+    Pillow, 16-bit grey must be scaled (plain conversion clips), and alpha
+    that is fully opaque is dropped.
+    """
+    mode = im.mode
+    if mode in ("L", "RGB", "CMYK"):
+        return im
+    if mode == "RGBA":
+        out = im
+    elif mode in ("P", "PA"):
+        out = im.convert("RGBA" if im.has_transparency_data else "RGB")
+    elif mode == "1":
+        out = im.convert("L")
+    elif mode in ("LA", "La"):
+        out = im.convert("RGBA")
+    elif mode == "RGBa":
+        out = im.convert("RGBA")
+    elif mode.startswith("I;16") or mode in ("I", "F"):
+        out = _scale_to_8bit(im)
+    elif mode == "LAB":
+        transform = ImageCms.buildTransform(
+            ImageCms.createProfile("LAB"), _srgb_profile(), "LAB", "RGB"
+        )
+        out = ImageCms.applyTransform(im, transform)
+    else:  # YCbCr, HSV, RGBX, ...
+        out = im.convert("RGB")
+    if out.mode == "RGBA" and out.getextrema()[3][0] == 255:
+        out = out.convert("RGB")
+    return out
+
+
+def _scale_to_8bit(im: Image.Image) -> Image.Image:
+    """16/32-bit integer or float grey to 8-bit "L".
+
+    "I;16*" uses the full 0..65535 range.  "I" is assumed to hold 16-bit
+    samples unless its maximum shows 8-bit data; "F" is assumed 0..1 when its
+    maximum is <= 1, else 0..255.
+    """
+    sixteen_bit = im.mode.startswith("I;16")
+    if im.mode not in ("I", "F"):
+        im = im.convert("I")
+    low, high = im.getextrema()
+    if im.mode == "F":
+        scale = 255.0 if high <= 1.0 else 1.0
+    else:
+        scale = 1 / 257 if sixteen_bit or high > 255 else 1.0
+    if scale != 1.0:
+        im = im.point(lambda v: v * scale)
+    return im.convert("L")
+
+
+def _prepare_colour(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, bool]:
+    """Colour-manage ``im`` from its embedded profile ``icc`` to sRGB.
+
+    Returns (image in L/RGB/RGBA, whether a conversion was applied).
+    Images without a (usable) profile are taken to be sRGB already.
+    """
+    mode = im.mode
+    converted = False
+    if icc:
+        out_mode = "RGBA" if mode == "RGBA" else "RGB"
+        transform = _icc_transform(bytes(icc), mode, out_mode)
+        if transform is not None:
+            if mode == out_mode:
+                ImageCms.applyTransform(im, transform, inPlace=True)
+            else:
+                im = ImageCms.applyTransform(im, transform)
+            converted = True
+    if im.mode == "CMYK":
+        im = im.convert("RGB")
+    return im, converted
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Level:
+    width: int
+    height: int
+    crops: list[int] = field(default_factory=list)  # crop sides taken from this level
+
+
+def _plan(ow: int, oh: int, config: RenditionConfig) -> tuple[list[_Level], list[int]]:
+    """Cascade levels (descending) and the crop sides that need the base image."""
+    widths = sorted({w for w in config.widths if w <= ow}, reverse=True) or [ow]
+    levels = [_Level(w, max(1, round(w * oh / ow))) for w in widths]
+    from_base: list[int] = []
+    for side in sorted({min(c, ow, oh) for c in config.crop_sizes}):
+        for level in reversed(levels):  # smallest level that is big enough
+            if min(level.width, level.height) >= side:
+                level.crops.append(side)
+                break
+        else:
+            from_base.append(side)
+    return levels, from_base
+
+
+def _resize(im: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
+    if box is None and im.size == size:
+        return im
+    # reducing_gap: integer-factor Image.reduce() first for big ratios, then
+    # Lanczos for the rest (Pillow documents 3.0 as indistinguishable from a
+    # plain Lanczos resize).
+    out = im.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    out.info = {}
+    return out
+
+
+def _square_crop(im: Image.Image, side: int, focal: tuple[float, float]) -> Image.Image:
+    w, h = im.size
+    square = min(w, h)
+    left = min(max(round(focal[0] * w - square / 2), 0), w - square)
+    top = min(max(round(focal[1] * h - square / 2), 0), h - square)
+    box = (left, top, left + square, top + square)
+    if square == side:
+        out = im.crop(box)
+        out.info = {}
+        return out
+    return _resize(im, (side, side), box=box)
+
+
+def _encode(im: Image.Image, fmt: str, enc: EncoderSettings, background) -> bytes:
+    """Encode one rendition; no metadata of any kind is written.
+
+    ``im`` may be shared with other encoder threads and is not modified.
+    The metadata parameters are passed explicitly empty because Pillow falls
+    back to ``im.info`` for some of them (JPEG comment, AVIF ICC profile).
+    """
+    buf = io.BytesIO()
+    if fmt == "jpeg":
+        if im.mode == "RGBA":
+            flat = Image.new("RGB", im.size, background)
+            flat.paste(im, mask=im.getchannel("A"))
+            im = flat
+        elif im.mode not in ("RGB", "L"):
+            im = im.convert("RGB")
+        im.save(
+            buf,
+            "JPEG",
+            quality=enc.jpeg_quality,
+            progressive=enc.jpeg_progressive,
+            optimize=enc.jpeg_optimize,
+            subsampling=enc.jpeg_subsampling,
+            comment=b"",
+            exif=b"",
+            icc_profile=None,
+        )
+    else:
+        if im.mode not in ("RGB", "RGBA"):
+            im = im.convert("RGB")  # also avoids 4:0:0 AVIF, badly supported in browsers
+        if fmt == "webp":
+            im.save(
+                buf, "WEBP", quality=enc.webp_quality, method=enc.webp_method, exif=b"", icc_profile=None
+            )
+        else:
+            params: dict[str, Any] = {
+                "quality": enc.avif_quality,
+                "speed": enc.avif_speed,
+                "subsampling": enc.avif_subsampling,
+                "exif": b"",
+                "icc_profile": None,
+            }
+            if enc.avif_threads:
+                params["max_threads"] = enc.avif_threads
+            im.save(buf, "AVIF", **params)
+    return buf.getvalue()
+
+
+class _InlineExecutor:
+    """Executor stand-in that runs jobs immediately (max_workers <= 1)."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - re-raised by result()
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+#: Measured working memory of one encode, in bytes per output pixel, on top
+#: of the source image (Pillow 13: the AVIF path copies the pixels twice and
+#: libaom needs ~20 B/px; WebP imports into ARGB and YUV; a progressive JPEG
+#: buffers every DCT coefficient).
+_ENCODE_BYTES_PER_PIXEL = {"avif": 22.0, "webp": 7.0, "jpeg": 3.5, "jpeg-baseline": 1.0}
+
+
+def _encode_cost(fmt: str, im: Image.Image, enc: EncoderSettings) -> int:
+    key = fmt if fmt != "jpeg" or enc.jpeg_progressive else "jpeg-baseline"
+    cost = _ENCODE_BYTES_PER_PIXEL[key] * im.width * im.height
+    if fmt == "jpeg" and im.mode == "RGBA":
+        cost += 4 * im.width * im.height  # flattened copy
+    return int(cost)
+
+
+def _load_malloc_trim() -> Callable[[], None]:
+    """glibc's ``malloc_trim(0)``: hand free heap pages back to the OS.
+
+    Big encoder buffers freed in one thread's malloc arena are otherwise kept
+    and the next big job in another thread's arena adds to the RSS.  A no-op
+    where glibc is not the allocator.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return lambda: trim(0) and None
+
+
+_malloc_trim = _load_malloc_trim()
+#: Jobs estimated above this release free heap memory when they finish.
+_TRIM_AFTER_BYTES = 8 * 1024 * 1024
+
+
+class _MemoryGate:
+    """Lets concurrent encodes start only while their estimated working
+    memory fits in a budget; a job larger than the budget runs alone."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.in_use = 0
+        self.running = 0
+        self.cond = threading.Condition()
+
+    def run(self, cost: int, fn, *args):
+        with self.cond:
+            while self.running and self.in_use + cost > self.budget:
+                self.cond.wait()
+            self.in_use += cost
+            self.running += 1
+        try:
+            return fn(*args)
+        finally:
+            if cost >= _TRIM_AFTER_BYTES:
+                _malloc_trim()
+            with self.cond:
+                self.in_use -= cost
+                self.running -= 1
+                self.cond.notify_all()
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+#: Default cap on the estimated memory of encodes running at the same time.
+DEFAULT_ENCODE_MEMORY = 48 * 1024 * 1024
+
+
+def render_renditions(
+    source: Source,
+    *,
+    config: RenditionConfig = DEFAULT_CONFIG,
+    focal_point: tuple[float, float] | None = None,
+    write: Callable[[str, bytes], None] | None = None,
+    name: str = "image",
+    max_workers: int | None = None,
+    encode_memory: int | None = None,
+) -> Renditions:
+    """Decode ``source`` once and produce every rendition in ``config``.
+
+    ``source``: path or binary file object of an upload that already passed
+    ``probe_image``.  ``focal_point``: (x, y) fractions of the *displayed*
+    image (after EXIF orientation) to centre crops on; default centre.
+    ``write``: optional ``write(filename, data)`` callback, called from this
+    thread in result order once everything is encoded; the results then carry
+    ``data=None``.
+    ``name``: filename stem for the suggested file names.
+    ``max_workers``: encoder threads (Pillow releases the GIL while
+    resampling and while encoding WebP/AVIF); default ``default_workers()``,
+    1 encodes inline.  ``encode_memory``: bytes that concurrently running
+    encodes may use by estimate (default ``DEFAULT_ENCODE_MEMORY``); an encode
+    estimated above it runs alone, which bounds the peak RSS.
+
+    Widths larger than the displayed image are skipped (never upscaled); an
+    image narrower than every configured width gets one rendition at its own
+    width.  A crop side is limited to the image's short side.
+    """
+    if "/" in name or "\\" in name or name in ("", ".", ".."):
+        raise ValueError(f"invalid rendition file name stem: {name!r}")
+    fx, fy = focal_point if focal_point is not None else (0.5, 0.5)
+    focal = (min(max(float(fx), 0.0), 1.0), min(max(float(fy), 0.0), 1.0))
+
+    formats = list(dict.fromkeys(config.formats))
+    skipped: list[tuple[str, str]] = []
+    if "avif" in formats and not avif_encoding_available():
+        formats.remove("avif")
+        skipped.append(("avif", "this Pillow build cannot encode AVIF"))
+
+    # Paths are opened here so the file can be closed right after decoding
+    # without Image.close(), which would also free the decoded pixels.
+    owned = open(source, "rb") if isinstance(source, (str, os.PathLike)) else None
+    try:
+        opened = open_image(owned if owned is not None else source, ACCEPTED_FORMATS)
+        pillow_format = opened.format or ""
+        animated = bool(getattr(opened, "is_animated", False)) and pillow_format in ANIMATED_FORMATS
+        orientation = exif_orientation(opened)
+        sw, sh = opened.size
+        swapped = orientation >= 5
+        ow, oh = (sh, sw) if swapped else (sw, sh)
+        levels, crops_from_base = _plan(ow, oh, config)
+
+        if pillow_format in ("JPEG", "MPO"):
+            # DCT-domain downscaling: decode at 1/2, 1/4 or 1/8 scale as long
+            # as the result still covers the largest rendition.
+            scale = levels[0].width / ow
+            for side in crops_from_base:
+                scale = max(scale, side / min(ow, oh))
+            opened.draft("RGB", (math.ceil(sw * scale), math.ceil(sh * scale)))
+        opened.load()
+        icc = opened.info.get("icc_profile")
+        base = _normalise_mode(opened)
+        del opened
+    finally:
+        if owned is not None:
+            owned.close()
+
+    method = _TRANSPOSE.get(orientation)
+
+    def finish(im: Image.Image) -> tuple[Image.Image, bool]:
+        im, converted = _prepare_colour(im, icc)
+        if method is not None:
+            im = im.transpose(method)
+        im.info = {}
+        return im, converted
+
+    def stored(level: _Level) -> tuple[int, int]:
+        return (level.height, level.width) if swapped else (level.width, level.height)
+
+    workers = default_workers() if max_workers is None else max_workers
+    executor: Any = ThreadPoolExecutor(workers) if workers > 1 else _InlineExecutor()
+    gate = _MemoryGate(DEFAULT_ENCODE_MEMORY if encode_memory is None else encode_memory)
+    jobs: list[tuple[RenditionSpec, int, int, Future]] = []
+    enc = config.encoder
+
+    def submit(kind: str, size: int, im: Image.Image) -> None:
+        # Biggest encodes first.  One that is over the memory budget runs
+        # alone, and this thread waits for it instead of allocating the next
+        # intermediates meanwhile: its peak is then only its own.
+        costs = {fmt: _encode_cost(fmt, im, enc) for fmt in formats}
+        for fmt in sorted(formats, key=costs.__getitem__, reverse=True):
+            spec = RenditionSpec(kind, size, fmt)
+            future = executor.submit(gate.run, costs[fmt], _encode, im, fmt, enc, config.background)
+            jobs.append((spec, im.width, im.height, future))
+            if costs[fmt] > gate.budget:
+                futures_wait([future])
+
+    try:
+        if crops_from_base or base.size == stored(levels[0]):
+            current, converted = finish(base)
+            del base
+            for side in crops_from_base:
+                submit("crop", side, _square_crop(current, side, focal))
+            top = _resize(current, (levels[0].width, levels[0].height))
+            del current
+        else:
+            top = _resize(base, stored(levels[0]))
+            del base
+            top, converted = finish(top)
+        _malloc_trim()  # the decoded original is gone: return its pages
+
+        previous = top
+        del top
+        for index, level in enumerate(levels):
+            im = previous if index == 0 else _resize(previous, (level.width, level.height))
+            previous = im  # the next level is made from this one
+            submit("width", level.width, im)
+            for side in level.crops:
+                submit("crop", side, _square_crop(im, side, focal))
+            del im
+        del previous
+
+        results: list[Rendition] = []
+        for spec, width, height, future in jobs:
+            data = future.result()
+            label = f"w{spec.size}" if spec.kind == "width" else f"c{spec.size}"
+            results.append(
+                Rendition(
+                    spec=spec,
+                    width=width,
+                    height=height,
+                    filename=f"{name}-{label}.{EXTENSIONS[spec.format]}",
+                    content_type=CONTENT_TYPES[spec.format],
+                    nbytes=len(data),
+                    data=data,
+                    animated=animated,
+                )
+            )
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    kind_order = {"width": 0, "crop": 1}
+    format_order = {fmt: i for i, fmt in enumerate(formats)}
+    results.sort(key=lambda r: (kind_order[r.spec.kind], r.spec.size, format_order[r.spec.format]))
+    if write is not None:
+        for rendition in results:
+            write(rendition.filename, rendition.data)
+            rendition.data = None
+    return Renditions(
+        results,
+        source_format=ACCEPTED_FORMATS.get(pillow_format, pillow_format.lower()),
+        source_width=ow,
+        source_height=oh,
+        orientation=orientation,
+        animated=animated,
+        colour_converted=converted,
+        skipped=skipped,
+    )
