@@ -17,8 +17,9 @@ settings, sRGB output and no metadata.  Runs alternate between the two sides;
 medians are reported.  Peak RSS is read from /proc/self/status (VmHWM) inside
 fresh child processes after the work.
 
-Needs pyvips (pip) and libvips42 (Debian) for the comparison side only; the
-project itself needs neither.
+Needs pyvips and libvips for the comparison side only (the project itself
+needs neither): ``pip install -r bench/requirements.txt`` installs both from
+PyPI (pyvips-binary ships libvips). Without them the bench says so and exits 2.
 """
 
 from __future__ import annotations
@@ -298,7 +299,7 @@ def encoder_table(path):
     """Speed, size and PSNR of encoder options on the 1920 rendition."""
     from PIL import Image
 
-    from apps.media import renditions
+    from apps.media import colour
 
     # The colour-managed 1920-wide image the engine encodes (orientation is
     # irrelevant for encoder speed and left out).
@@ -307,7 +308,7 @@ def encoder_table(path):
         im.load()
         icc = im.info.get("icc_profile")
         top = im.resize((1920, round(1920 * im.height / im.width)), Image.Resampling.LANCZOS)
-    top, _ = renditions._prepare_colour(top, icc)
+    top, _ = colour.prepare_colour(top, icc)
     top.info = {}
 
     def measure(fmt, reps, **params):
@@ -364,11 +365,13 @@ def main() -> int:
 
         vips_version = f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
         vips_threads = pyvips.vips_lib.vips_concurrency_get()
-    except Exception as exc:  # noqa: BLE001
-        print(f"pyvips unavailable ({exc}); pip install pyvips and apt-get install libvips42")
-        print(f"BENCH media jpeg_webp_ratio=nan all_ratio=nan own_s=nan vips_s=nan peak_rss_mb=nan "
-              f"target=ratio<={TARGET_RATIO:.2f},rss<={TARGET_RSS_MB}MB FAIL")
-        return 1
+    except Exception as exc:  # noqa: BLE001 - ImportError, or pyvips without a loadable libvips
+        print(f"bench/media needs pyvips and libvips for its reference (the pyvips cascade): {exc}\n"
+              f"Install them into this environment and run again:\n"
+              f"    {sys.executable} -m pip install -r {ROOT / 'bench' / 'requirements.txt'}\n"
+              f"(pyvips-binary ships libvips; with Debian's libvips42 installed, pip install pyvips is enough.)",
+              file=sys.stderr)
+        return 2
 
     enc = renditions.EncoderSettings()
     print("== media rendition benchmark")
