@@ -120,8 +120,8 @@ def update_image(image: Image, *, by, fields: dict) -> Image:
     image.save(update_fields=[*changed, "updated_by", "updated_at"])
     audit(image, "media.update_image", by=by, changed=changed)
     if in_use(image):
-        pagecache.content_changed()  # alt text and caption are on the page
+        pagecache.content_changed()  # alt text and caption are on the page, crops are dropped
     if {"focal_x", "focal_y"} & set(changed) and image.status != Status.FAILED:
-        drop_renditions(image, image.renditions.filter(kind=Rendition.Kind.CROP))
+        drop_renditions(image.renditions.filter(kind=Rendition.Kind.CROP))
         requeue(image, by=by)
     return image

@@ -41,13 +41,11 @@ def reuse(asset, *, by, meta: dict, task: str | None, action: str):
     return asset
 
 
-def drop_renditions(image: Image, queryset) -> None:
-    """Delete renditions (their files after commit); pages that show the image change."""
+def drop_renditions(queryset) -> None:
+    """Delete renditions (their files after commit). The caller bumps the page cache."""
     names = list(queryset.values_list("file", flat=True))
     queryset.delete()
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
-    if names and in_use(image):
-        pagecache.content_changed()  # (reprocess may bump twice: one bump after commit either way)
 
 
 def requeue(asset, *, by) -> None:
@@ -68,7 +66,7 @@ def reprocess(asset: ProcessedAsset, *, by, rebuild: bool = False) -> ProcessedA
     asset = model.objects.select_for_update().get(pk=asset.pk)
     if rebuild:
         if model is Image:
-            drop_renditions(asset, asset.renditions.all())
+            drop_renditions(asset.renditions.all())
         else:
             names = [n for n in (asset.web_file.name, asset.poster.name) if n]
             model.objects.filter(pk=asset.pk).update(web_file="", poster="")
