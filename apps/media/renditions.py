@@ -15,20 +15,28 @@ measured there.
 
 from __future__ import annotations
 
-import functools
-import io
 import math
 import os
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PIL import Image, features
+from PIL import Image
 
 from .colour import TRANSPOSE, normalise_mode, prepare_colour
+from .encoding import (
+    DEFAULT_ENCODE_MEMORY,
+    EncoderSettings,
+    InlineExecutor,
+    MemoryGate,
+    avif_encoding_available,
+    default_workers,
+    encode,
+    encode_cost,
+    malloc_trim,
+)
 from .validation import ACCEPTED_FORMATS, ANIMATED_FORMATS, Source, exif_orientation, open_image
 
 OUTPUT_FORMATS = ("avif", "webp", "jpeg")
@@ -36,38 +44,9 @@ CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg
 EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 
 
-@functools.lru_cache(maxsize=None)
-def avif_encoding_available() -> bool:
-    """Whether this Pillow build can *write* AVIF (not just read it)."""
-    if not features.check("avif"):
-        return False
-    try:
-        Image.new("RGB", (16, 16)).save(io.BytesIO(), "AVIF", quality=50, speed=10)
-    except Exception:  # noqa: BLE001 - any failure means "cannot encode"
-        return False
-    return True
-
-
 # ---------------------------------------------------------------------------
 # Rendition configuration
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EncoderSettings:
-    """Encoder parameters; defaults chosen by measurement (bench/media/run.py)."""
-
-    jpeg_quality: int = 82
-    jpeg_progressive: bool = True
-    jpeg_optimize: bool = False  # progressive JPEGs get optimised tables anyway
-    jpeg_subsampling: str = "4:2:0"
-    webp_quality: int = 80
-    webp_method: int = 4
-    avif_quality: int = 60
-    avif_speed: int = 8
-    avif_subsampling: str = "4:2:0"
-    #: libavif encoder threads; None lets Pillow use every CPU.
-    avif_threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -214,142 +193,6 @@ def _square_crop(im: Image.Image, side: int, focal: tuple[float, float]) -> Imag
     return _resize(im, (side, side), box=box)
 
 
-def _encode(im: Image.Image, fmt: str, enc: EncoderSettings, background) -> bytes:
-    """Encode one rendition; no metadata of any kind is written.
-
-    ``im`` may be shared with other encoder threads and is not modified.
-    The metadata parameters are passed explicitly empty because Pillow falls
-    back to ``im.info`` for some of them (JPEG comment, AVIF ICC profile).
-    """
-    buf = io.BytesIO()
-    if fmt == "jpeg":
-        if im.mode == "RGBA":
-            flat = Image.new("RGB", im.size, background)
-            flat.paste(im, mask=im.getchannel("A"))
-            im = flat
-        elif im.mode not in ("RGB", "L"):
-            im = im.convert("RGB")
-        im.save(
-            buf,
-            "JPEG",
-            quality=enc.jpeg_quality,
-            progressive=enc.jpeg_progressive,
-            optimize=enc.jpeg_optimize,
-            subsampling=enc.jpeg_subsampling,
-            comment=b"",
-            exif=b"",
-            icc_profile=None,
-        )
-    else:
-        if im.mode not in ("RGB", "RGBA"):
-            im = im.convert("RGB")  # also avoids 4:0:0 AVIF, badly supported in browsers
-        if fmt == "webp":
-            im.save(
-                buf, "WEBP", quality=enc.webp_quality, method=enc.webp_method, exif=b"", icc_profile=None
-            )
-        else:
-            params: dict[str, Any] = {
-                "quality": enc.avif_quality,
-                "speed": enc.avif_speed,
-                "subsampling": enc.avif_subsampling,
-                "exif": b"",
-                "icc_profile": None,
-            }
-            if enc.avif_threads:
-                params["max_threads"] = enc.avif_threads
-            im.save(buf, "AVIF", **params)
-    return buf.getvalue()
-
-
-class _InlineExecutor:
-    """Executor stand-in that runs jobs immediately (max_workers <= 1)."""
-
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - re-raised by result()
-            future.set_exception(exc)
-        return future
-
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        pass
-
-
-#: Measured working memory of one encode, in bytes per output pixel, on top
-#: of the source image (Pillow 13: the AVIF path copies the pixels twice and
-#: libaom needs ~20 B/px; WebP imports into ARGB and YUV; a progressive JPEG
-#: buffers every DCT coefficient).
-_ENCODE_BYTES_PER_PIXEL = {"avif": 22.0, "webp": 7.0, "jpeg": 3.5, "jpeg-baseline": 1.0}
-
-
-def _encode_cost(fmt: str, im: Image.Image, enc: EncoderSettings) -> int:
-    key = fmt if fmt != "jpeg" or enc.jpeg_progressive else "jpeg-baseline"
-    cost = _ENCODE_BYTES_PER_PIXEL[key] * im.width * im.height
-    if fmt == "jpeg" and im.mode == "RGBA":
-        cost += 4 * im.width * im.height  # flattened copy
-    return int(cost)
-
-
-def _load_malloc_trim() -> Callable[[], None]:
-    """glibc's ``malloc_trim(0)``: hand free heap pages back to the OS.
-
-    Big encoder buffers freed in one thread's malloc arena are otherwise kept
-    and the next big job in another thread's arena adds to the RSS.  A no-op
-    where glibc is not the allocator.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return lambda: None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return lambda: trim(0) and None
-
-
-_malloc_trim = _load_malloc_trim()
-#: Jobs estimated above this release free heap memory when they finish.
-_TRIM_AFTER_BYTES = 8 * 1024 * 1024
-
-
-class _MemoryGate:
-    """Lets concurrent encodes start only while their estimated working
-    memory fits in a budget; a job larger than the budget runs alone."""
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self.in_use = 0
-        self.running = 0
-        self.cond = threading.Condition()
-
-    def run(self, cost: int, fn, *args):
-        with self.cond:
-            while self.running and self.in_use + cost > self.budget:
-                self.cond.wait()
-            self.in_use += cost
-            self.running += 1
-        try:
-            return fn(*args)
-        finally:
-            if cost >= _TRIM_AFTER_BYTES:
-                _malloc_trim()
-            with self.cond:
-                self.in_use -= cost
-                self.running -= 1
-                self.cond.notify_all()
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-#: Default cap on the estimated memory of encodes running at the same time.
-DEFAULT_ENCODE_MEMORY = 48 * 1024 * 1024
-
-
 def render_renditions(
     source: Source,
     *,
@@ -431,8 +274,8 @@ def render_renditions(
         return (level.height, level.width) if swapped else (level.width, level.height)
 
     workers = default_workers() if max_workers is None else max_workers
-    executor: Any = ThreadPoolExecutor(workers) if workers > 1 else _InlineExecutor()
-    gate = _MemoryGate(DEFAULT_ENCODE_MEMORY if encode_memory is None else encode_memory)
+    executor: Any = ThreadPoolExecutor(workers) if workers > 1 else InlineExecutor()
+    gate = MemoryGate(DEFAULT_ENCODE_MEMORY if encode_memory is None else encode_memory)
     jobs: list[tuple[RenditionSpec, int, int, Future]] = []
     enc = config.encoder
 
@@ -440,10 +283,10 @@ def render_renditions(
         # Biggest encodes first.  One that is over the memory budget runs
         # alone, and this thread waits for it instead of allocating the next
         # intermediates meanwhile: its peak is then only its own.
-        costs = {fmt: _encode_cost(fmt, im, enc) for fmt in formats}
+        costs = {fmt: encode_cost(fmt, im, enc) for fmt in formats}
         for fmt in sorted(formats, key=costs.__getitem__, reverse=True):
             spec = RenditionSpec(kind, size, fmt)
-            future = executor.submit(gate.run, costs[fmt], _encode, im, fmt, enc, config.background)
+            future = executor.submit(gate.run, costs[fmt], encode, im, fmt, enc, config.background)
             jobs.append((spec, im.width, im.height, future))
             if costs[fmt] > gate.budget:
                 futures_wait([future])
@@ -460,7 +303,7 @@ def render_renditions(
             top = _resize(base, stored(levels[0]))
             del base
             top, converted = finish(top)
-        _malloc_trim()  # the decoded original is gone: return its pages
+        malloc_trim()  # the decoded original is gone: return its pages
 
         previous = top
         del top

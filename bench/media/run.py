@@ -3,6 +3,7 @@
 
     python bench/media/run.py            # full run, about a minute
     python bench/media/run.py --quick    # fewer repetitions
+    python bench/media/run.py --tuning   # also each piece of the engine's tuning turned off
 
 Input: a generated 24 MP JPEG (6000x4000 stored) with photo-like content,
 EXIF orientation, a GPS IFD, XMP, a comment and an Adobe RGB-like ICC profile.
@@ -68,11 +69,25 @@ def make_input(path: Path, orientation: int) -> None:
 # ---------------------------------------------------------------------------
 
 
-def own(path: str, formats, workers=None):
-    from apps.media import renditions
+#: The engine's tuning, each piece turned off in turn (``--tuning``): what the
+#: engine keeps must show here that it pays.
+TUNING = ("default", "no-pool", "no-gate", "no-trim")
+
+
+def own(path: str, formats, workers=None, variant="default"):
+    from apps.media import encoding, renditions
 
     config = renditions.DEFAULT_CONFIG.with_formats(*formats)
-    result = renditions.render_renditions(path, config=config, max_workers=workers)
+    kwargs = {"max_workers": 1 if variant == "no-pool" else workers}
+    if variant == "no-gate":
+        kwargs["encode_memory"] = 1 << 62
+    trim = encoding.malloc_trim
+    if variant == "no-trim":
+        encoding.malloc_trim = renditions.malloc_trim = lambda: None
+    try:
+        result = renditions.render_renditions(path, config=config, **kwargs)
+    finally:
+        encoding.malloc_trim = renditions.malloc_trim = trim
     return [(r.spec.kind, r.spec.size, r.spec.format, r.width, r.height, r.data) for r in result]
 
 
@@ -179,7 +194,7 @@ def _status_mb(field: str) -> float:
     return float("nan")
 
 
-def child_main(kind: str, path: str, formats) -> None:
+def child_main(kind: str, path: str, formats, variant: str = "default") -> None:
     if kind == "idle":
         import PIL.Image  # noqa: F401
 
@@ -194,15 +209,15 @@ def child_main(kind: str, path: str, formats) -> None:
     baseline = _status_mb("VmRSS")
     start = time.perf_counter()
     if kind == "own":
-        own(path, formats)
+        own(path, formats, variant=variant)
     else:
         vips_cascade(path, formats, **vips_settings())
     elapsed = time.perf_counter() - start
     print(json.dumps({"hwm": _status_mb("VmHWM"), "baseline": baseline, "seconds": elapsed}))
 
 
-def run_child(kind: str, path: Path | None = None, formats=()) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
+def run_child(kind: str, path: Path | None = None, formats=(), variant: str = "default") -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--variant", variant]
     if path is not None:
         cmd += ["--input", str(path), "--formats", ",".join(formats)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
@@ -286,6 +301,25 @@ def scenario(label, path, reps, workers_variants=True):
     return rows, problems, vips_meta, sizes, {k: len(v) for k, v in times.items()}
 
 
+def tuning_table(path, reps):
+    """Scenario A with each tuning piece off: median seconds (interleaved with the
+    pyvips cascade) and peak RSS in a fresh child, for both format sets."""
+    settings = vips_settings()
+    rows = []
+    for formats, tag in ((JW, "jpeg+webp"), (ALL, "jpeg+webp+avif")):
+        times = {key: [] for key in (*TUNING, "vips")}
+        for _rep in range(reps):
+            for variant in TUNING:
+                times[variant].append(timed(own, str(path), formats, variant=variant)[0])
+            times["vips"].append(timed(vips_cascade, str(path), formats, **settings)[0])
+        vips = statistics.median(times["vips"])
+        for variant in TUNING:
+            seconds = statistics.median(times[variant])
+            peak = max(run_child("own", path, formats, variant)["hwm"] for _ in range(2))
+            rows.append((tag, variant, seconds, seconds / vips, peak))
+    return rows
+
+
 def psnr(reference, data):
     from PIL import Image, ImageChops, ImageStat
 
@@ -346,9 +380,12 @@ def main() -> int:
     parser.add_argument("--child", choices=("idle", "own", "vips"), help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--formats", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", default="default", choices=TUNING, help=argparse.SUPPRESS)
+    parser.add_argument("--tuning", action="store_true",
+                        help="also measure scenario A with each piece of the engine's tuning turned off")
     args = parser.parse_args()
     if args.child:
-        child_main(args.child, args.input, tuple(filter(None, (args.formats or "").split(","))))
+        child_main(args.child, args.input, tuple(filter(None, (args.formats or "").split(","))), args.variant)
         return 0
 
     began = time.perf_counter()
@@ -405,6 +442,7 @@ def main() -> int:
                 rss[(label, "vips", tag)] = run_child("vips", path, formats)
 
         size_of_top, enc_rows = encoder_table(land)
+        tuning_rows = tuning_table(land, 3 if args.quick else 5) if args.tuning else []
 
     # ----- report
     def ratio(a, b):
@@ -461,6 +499,15 @@ def main() -> int:
     print(f"== encoder options on the {size_of_top[0]}x{size_of_top[1]} rendition (median ms, bytes, PSNR vs. source)")
     for name, seconds, nbytes, quality in enc_rows:
         print(f"{name:<48}{seconds * 1000:>8.1f} ms{nbytes / 1024:>9.0f} KB{quality:>8.2f} dB")
+
+    if tuning_rows:
+        print()
+        print("== the engine's tuning, each piece off in turn (scenario A; ratio = own / pyvips, same run)")
+        print(f"{'formats':<18}{'variant':<10}{'seconds':>9}{'ratio':>7}{'peak RSS MB':>13}")
+        for tag, variant, seconds, ratio_, peak in tuning_rows:
+            print(f"{tag:<18}{variant:<10}{seconds:>9.3f}{ratio_:>7.2f}{peak:>13.0f}")
+        print("(no-pool: encodes one at a time; no-gate: no memory budget for concurrent encodes; "
+              "no-trim: freed heap is not returned to the OS)")
 
     rows_a = results["A"][0]
     jw_ratio = ratio(rows_a["own_jw"], rows_a["vips_jw"])
