@@ -3,8 +3,9 @@
 Both are idempotent (what exists is skipped), ``acks_late`` (a killed worker's
 message is delivered again), time-limited, and retried with exponential
 backoff; on the final failure the reason is recorded on the row, where the
-admin shows it and offers 重新处理. ``media.sweep_stale`` (beat, every five
-minutes) re-queues whatever the broker lost.
+admin shows it and offers 重新处理. ``media.sweep_stale`` (beat, every
+PARKPORTAL_MEDIA_SWEEP_INTERVAL) re-queues whatever the broker lost or a killed
+worker left processing.
 """
 
 from celery import shared_task
