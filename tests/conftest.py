@@ -44,9 +44,11 @@ RENDER_GUARD_VIOLATIONS: list[str] = []
 
 #: (module, attribute) of every function that decodes, renders or transcodes media.
 RENDER_ENTRY_POINTS = (
-    ("apps.media.processing", "render_renditions"),
-    ("apps.media.actions", "process_image"),
+    ("apps.media.renditions", "render_renditions"),
+    ("apps.media.actions", "process_image"),  # re-exported from apps.media.processing
     ("apps.media.actions", "process_video"),
+    ("apps.media.processing", "process_image"),  # what the tasks call
+    ("apps.media.processing", "process_video"),
     ("apps.media.video", "transcode"),
     ("apps.media.video", "extract_poster"),
 )

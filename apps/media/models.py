@@ -260,3 +260,20 @@ class OrderedImage(models.Model):
     @property
     def display_caption(self) -> str:
         return self.caption or self.image.caption
+
+
+def in_use(asset) -> bool:
+    """Whether a row of another model refers to ``asset`` (an image, video or
+    attachment): a page, a gallery row, an enterprise's photos. Media that nothing
+    refers to is on no public page, so remaking its files changes no page.
+
+    Reads the reverse relations generically (hidden ones included: galleries use
+    ``related_name="+"``), so apps.media never names a domain app."""
+    for relation in type(asset)._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+            continue
+        if relation.related_model is Rendition:
+            continue  # its own files, not a use
+        if relation.related_model._default_manager.filter(**{relation.field.name: asset}).exists():
+            return True
+    return False

@@ -3,6 +3,7 @@
 
     python bench/media/run.py            # full run, about a minute
     python bench/media/run.py --quick    # fewer repetitions
+    python bench/media/run.py --tuning   # also each piece of the engine's tuning turned off
 
 Input: a generated 24 MP JPEG (6000x4000 stored) with photo-like content,
 EXIF orientation, a GPS IFD, XMP, a comment and an Adobe RGB-like ICC profile.
@@ -17,8 +18,9 @@ settings, sRGB output and no metadata.  Runs alternate between the two sides;
 medians are reported.  Peak RSS is read from /proc/self/status (VmHWM) inside
 fresh child processes after the work.
 
-Needs pyvips (pip) and libvips42 (Debian) for the comparison side only; the
-project itself needs neither.
+Needs pyvips and libvips for the comparison side only (the project itself
+needs neither): ``pip install -r bench/requirements.txt`` installs both from
+PyPI (pyvips-binary ships libvips). Without them the bench says so and exits 2.
 """
 
 from __future__ import annotations
@@ -67,11 +69,25 @@ def make_input(path: Path, orientation: int) -> None:
 # ---------------------------------------------------------------------------
 
 
-def own(path: str, formats, workers=None):
-    from apps.media import processing
+#: The engine's tuning, each piece turned off in turn (``--tuning``): what the
+#: engine keeps must show here that it pays.
+TUNING = ("default", "no-pool", "no-gate", "no-trim")
 
-    config = processing.DEFAULT_CONFIG.with_formats(*formats)
-    result = processing.render_renditions(path, config=config, max_workers=workers)
+
+def own(path: str, formats, workers=None, variant="default"):
+    from apps.media import encoding, renditions
+
+    config = renditions.DEFAULT_CONFIG.with_formats(*formats)
+    kwargs = {"max_workers": 1 if variant == "no-pool" else workers}
+    if variant == "no-gate":
+        kwargs["encode_memory"] = 1 << 62
+    trim = encoding.malloc_trim
+    if variant == "no-trim":
+        encoding.malloc_trim = renditions.malloc_trim = lambda: None
+    try:
+        result = renditions.render_renditions(path, config=config, **kwargs)
+    finally:
+        encoding.malloc_trim = renditions.malloc_trim = trim
     return [(r.spec.kind, r.spec.size, r.spec.format, r.width, r.height, r.data) for r in result]
 
 
@@ -153,7 +169,7 @@ def vips_cascade(
 
 
 def vips_settings():
-    from apps.media.processing import EncoderSettings
+    from apps.media.renditions import EncoderSettings
 
     enc = EncoderSettings()
     return dict(
@@ -178,30 +194,30 @@ def _status_mb(field: str) -> float:
     return float("nan")
 
 
-def child_main(kind: str, path: str, formats) -> None:
+def child_main(kind: str, path: str, formats, variant: str = "default") -> None:
     if kind == "idle":
         import PIL.Image  # noqa: F401
 
         print(json.dumps({"hwm": _status_mb("VmHWM"), "rss": _status_mb("VmRSS")}))
         return
     if kind == "own":
-        from apps.media import processing  # noqa: F401  (import cost is part of the baseline)
+        from apps.media import renditions  # noqa: F401  (import cost is part of the baseline)
     else:
         import pyvips  # noqa: F401
 
-        from apps.media import processing  # noqa: F401  (vips_settings reads its defaults)
+        from apps.media import renditions  # noqa: F401  (vips_settings reads its defaults)
     baseline = _status_mb("VmRSS")
     start = time.perf_counter()
     if kind == "own":
-        own(path, formats)
+        own(path, formats, variant=variant)
     else:
         vips_cascade(path, formats, **vips_settings())
     elapsed = time.perf_counter() - start
     print(json.dumps({"hwm": _status_mb("VmHWM"), "baseline": baseline, "seconds": elapsed}))
 
 
-def run_child(kind: str, path: Path | None = None, formats=()) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
+def run_child(kind: str, path: Path | None = None, formats=(), variant: str = "default") -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--variant", variant]
     if path is not None:
         cmd += ["--input", str(path), "--formats", ",".join(formats)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
@@ -285,6 +301,25 @@ def scenario(label, path, reps, workers_variants=True):
     return rows, problems, vips_meta, sizes, {k: len(v) for k, v in times.items()}
 
 
+def tuning_table(path, reps):
+    """Scenario A with each tuning piece off: median seconds (interleaved with the
+    pyvips cascade) and peak RSS in a fresh child, for both format sets."""
+    settings = vips_settings()
+    rows = []
+    for formats, tag in ((JW, "jpeg+webp"), (ALL, "jpeg+webp+avif")):
+        times = {key: [] for key in (*TUNING, "vips")}
+        for _rep in range(reps):
+            for variant in TUNING:
+                times[variant].append(timed(own, str(path), formats, variant=variant)[0])
+            times["vips"].append(timed(vips_cascade, str(path), formats, **settings)[0])
+        vips = statistics.median(times["vips"])
+        for variant in TUNING:
+            seconds = statistics.median(times[variant])
+            peak = max(run_child("own", path, formats, variant)["hwm"] for _ in range(2))
+            rows.append((tag, variant, seconds, seconds / vips, peak))
+    return rows
+
+
 def psnr(reference, data):
     from PIL import Image, ImageChops, ImageStat
 
@@ -298,7 +333,7 @@ def encoder_table(path):
     """Speed, size and PSNR of encoder options on the 1920 rendition."""
     from PIL import Image
 
-    from apps.media import processing
+    from apps.media import colour
 
     # The colour-managed 1920-wide image the engine encodes (orientation is
     # irrelevant for encoder speed and left out).
@@ -307,7 +342,7 @@ def encoder_table(path):
         im.load()
         icc = im.info.get("icc_profile")
         top = im.resize((1920, round(1920 * im.height / im.width)), Image.Resampling.LANCZOS)
-    top, _ = processing._prepare_colour(top, icc)
+    top, _ = colour.prepare_colour(top, icc)
     top.info = {}
 
     def measure(fmt, reps, **params):
@@ -345,9 +380,12 @@ def main() -> int:
     parser.add_argument("--child", choices=("idle", "own", "vips"), help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--formats", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", default="default", choices=TUNING, help=argparse.SUPPRESS)
+    parser.add_argument("--tuning", action="store_true",
+                        help="also measure scenario A with each piece of the engine's tuning turned off")
     args = parser.parse_args()
     if args.child:
-        child_main(args.child, args.input, tuple(filter(None, (args.formats or "").split(","))))
+        child_main(args.child, args.input, tuple(filter(None, (args.formats or "").split(","))), args.variant)
         return 0
 
     began = time.perf_counter()
@@ -357,24 +395,26 @@ def main() -> int:
     import PIL
     from PIL import _avif, _imaging, _imagingcms, _webp, features  # noqa: F401
 
-    from apps.media import processing
+    from apps.media import renditions
 
     try:
         import pyvips
 
         vips_version = f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
         vips_threads = pyvips.vips_lib.vips_concurrency_get()
-    except Exception as exc:  # noqa: BLE001
-        print(f"pyvips unavailable ({exc}); pip install pyvips and apt-get install libvips42")
-        print(f"BENCH media jpeg_webp_ratio=nan all_ratio=nan own_s=nan vips_s=nan peak_rss_mb=nan "
-              f"target=ratio<={TARGET_RATIO:.2f},rss<={TARGET_RSS_MB}MB FAIL")
-        return 1
+    except Exception as exc:  # noqa: BLE001 - ImportError, or pyvips without a loadable libvips
+        print(f"bench/media needs pyvips and libvips for its reference (the pyvips cascade): {exc}\n"
+              f"Install them into this environment and run again:\n"
+              f"    {sys.executable} -m pip install -r {ROOT / 'bench' / 'requirements.txt'}\n"
+              f"(pyvips-binary ships libvips; with Debian's libvips42 installed, pip install pyvips is enough.)",
+              file=sys.stderr)
+        return 2
 
-    enc = processing.EncoderSettings()
+    enc = renditions.EncoderSettings()
     print("== media rendition benchmark")
     print(f"Pillow {PIL.__version__} (libjpeg-turbo {features.version('jpg')}, libwebp {features.version('webp')}, "
           f"libavif {features.version('avif')}); {vips_version}, vips threads {vips_threads}; "
-          f"CPUs {os.cpu_count()}; own encoder threads (default) {processing.default_workers()}")
+          f"CPUs {os.cpu_count()}; own encoder threads (default) {renditions.default_workers()}")
     print(f"encoders: JPEG q{enc.jpeg_quality} progressive={enc.jpeg_progressive} optimize={enc.jpeg_optimize} "
           f"{enc.jpeg_subsampling} | WebP q{enc.webp_quality} method={enc.webp_method} | "
           f"AVIF q{enc.avif_quality} speed={enc.avif_speed} {enc.avif_subsampling} "
@@ -402,13 +442,14 @@ def main() -> int:
                 rss[(label, "vips", tag)] = run_child("vips", path, formats)
 
         size_of_top, enc_rows = encoder_table(land)
+        tuning_rows = tuning_table(land, 3 if args.quick else 5) if args.tuning else []
 
     # ----- report
     def ratio(a, b):
         return a / b if b else float("nan")
 
     print()
-    print("== wall time, median seconds (own = apps.media.processing.render_renditions)")
+    print("== wall time, median seconds (own = apps.media.renditions.render_renditions)")
     header = (f"{'scenario':<34}{'formats':<16}{'own':>7}{'own 1thr':>10}{'pyvips':>8}{'ratio':>7}"
               f"{'vips 2 saves':>14}")
     print(header)
@@ -424,7 +465,7 @@ def main() -> int:
     counts = results["A"][4]
     print(f"(runs per cell: A {counts['own_jw']}, informational columns {counts['own1_jw']}, "
           f"B {results['B'][4]['own_jw']}; ratio = own / pyvips, both with their defaults: own encodes "
-          f"in {processing.default_workers()} threads, libvips threads each operation. Informational: "
+          f"in {renditions.default_workers()} threads, libvips threads each operation. Informational: "
           f"'own 1thr' = max_workers=1; 'vips 2 saves' = the cascade with its saves in 2 Python threads)")
     print("reference figures from the issue (same machine): naive Pillow 1.26 s / 204 MB, "
           "tuned Pillow 0.47 s / 69 MB, pyvips cascade 0.45 s")
@@ -458,6 +499,15 @@ def main() -> int:
     print(f"== encoder options on the {size_of_top[0]}x{size_of_top[1]} rendition (median ms, bytes, PSNR vs. source)")
     for name, seconds, nbytes, quality in enc_rows:
         print(f"{name:<48}{seconds * 1000:>8.1f} ms{nbytes / 1024:>9.0f} KB{quality:>8.2f} dB")
+
+    if tuning_rows:
+        print()
+        print("== the engine's tuning, each piece off in turn (scenario A; ratio = own / pyvips, same run)")
+        print(f"{'formats':<18}{'variant':<10}{'seconds':>9}{'ratio':>7}{'peak RSS MB':>13}")
+        for tag, variant, seconds, ratio_, peak in tuning_rows:
+            print(f"{tag:<18}{variant:<10}{seconds:>9.3f}{ratio_:>7.2f}{peak:>13.0f}")
+        print("(no-pool: encodes one at a time; no-gate: no memory budget for concurrent encodes; "
+              "no-trim: freed heap is not returned to the OS)")
 
     rows_a = results["A"][0]
     jw_ratio = ratio(rows_a["own_jw"], rows_a["vips_jw"])

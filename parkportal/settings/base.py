@@ -270,8 +270,8 @@ CELERY_BEAT_SCHEDULE = {
     # Re-queue media left pending or processing (broker was down, worker was killed).
     "media.sweep_stale": {
         "task": "media.sweep_stale",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 55},
+        "schedule": timedelta(minutes=1),  # PARKPORTAL_MEDIA_SWEEP_INTERVAL below
+        "options": {"expires": 50},
     },
     # Send what actions queued while the broker was down (apps.core.outbox).
     "core.deliver_outbox": {
@@ -354,19 +354,21 @@ PARKPORTAL_MEDIA_VIDEO_MAX_BYTES = 500 * 1024 * 1024
 PARKPORTAL_MEDIA_VIDEO_MAX_SECONDS = 60 * 60
 PARKPORTAL_MEDIA_CAPTIONS_MAX_BYTES = 512 * 1024
 PARKPORTAL_MEDIA_ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
-# Rendition set (apps.media.processing.RenditionConfig.from_mapping); empty = defaults:
+# Rendition set (apps.media.renditions.RenditionConfig.from_mapping); empty = defaults:
 # widths 320/640/1280/1920 and a 400x400 focal-point crop, each in AVIF, WebP and JPEG.
 PARKPORTAL_MEDIA_RENDITIONS = {}
-# Celery: time limits (seconds) and retries with exponential backoff.
-# The video's hard limit (this + 60 s, apps.media.tasks) stays below RabbitMQ's default
-# consumer_timeout (30 min), which would close the worker's channel, and below the
-# Redis visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS).
-PARKPORTAL_MEDIA_IMAGE_TIME_LIMIT = 300
+# Celery: soft time limits (seconds; the hard limit is 30 s / 60 s later) and retries with
+# exponential backoff. A 24 MP photo renders in about a second. The video's hard limit stays
+# below RabbitMQ's consumer_timeout (30 min by default), past which the broker drops the channel.
+PARKPORTAL_MEDIA_IMAGE_TIME_LIMIT = 120
 PARKPORTAL_MEDIA_VIDEO_TIME_LIMIT = 25 * 60
 PARKPORTAL_MEDIA_MAX_RETRIES = 3
 PARKPORTAL_MEDIA_RETRY_BACKOFF = 30
-# The sweep re-queues an item still pending this long after it was queued, or still
-# processing this long after its time limit; after this many attempts it is failed.
+# The sweep (every PARKPORTAL_MEDIA_SWEEP_INTERVAL) re-queues an item still pending this
+# long after it was queued, or still processing this long after its soft time limit: past
+# the hard limit no run is alive, so a killed worker's image is back in the queue within
+# 120 s + 90 s + 1 min. After this many attempts it is failed.
+PARKPORTAL_MEDIA_SWEEP_INTERVAL = timedelta(minutes=1)
 PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER = timedelta(minutes=10)
-PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(minutes=2)
+PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(seconds=90)
 PARKPORTAL_MEDIA_MAX_ATTEMPTS = 5

@@ -5,8 +5,9 @@ import io
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse
 from django.urls import path
+from PIL import Image
 
-from apps.media import actions, processing, video
+from apps.media import actions, renditions, video
 
 
 def process_in_view(request, pk):
@@ -15,8 +16,8 @@ def process_in_view(request, pk):
 
 def render_in_view(request):
     data = io.BytesIO()
-    processing.Image.new("RGB", (64, 48)).save(data, "PNG")
-    processing.render_renditions(io.BytesIO(data.getvalue()))
+    Image.new("RGB", (64, 48)).save(data, "PNG")
+    renditions.render_renditions(io.BytesIO(data.getvalue()))
     return HttpResponse("rendered")
 
 
@@ -35,8 +36,8 @@ def transcode_in_view(request):
 
 async def render_in_async_view(request):
     data = io.BytesIO()
-    processing.Image.new("RGB", (64, 48)).save(data, "PNG")
-    await sync_to_async(processing.render_renditions)(io.BytesIO(data.getvalue()))
+    Image.new("RGB", (64, 48)).save(data, "PNG")
+    await sync_to_async(renditions.render_renditions)(io.BytesIO(data.getvalue()))
     return HttpResponse("rendered")
 
 

@@ -29,7 +29,9 @@ def png_bytes(size=(400, 300), mode="RGB") -> bytes:
 
 def video_bytes(seconds=1.0, size="640x360", *, audio=True, fmt="mp4", tmp_path=None) -> bytes:
     """A short test-pattern clip made by ffmpeg, with a GPS location tag in its metadata."""
-    args = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+    from apps.media.video import ffmpeg_exe
+
+    args = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
             "-f", "lavfi", "-i", f"testsrc=size={size}:rate=25"]
     if audio:
         args += ["-f", "lavfi", "-i", "sine=frequency=440"]
@@ -43,6 +45,21 @@ def video_bytes(seconds=1.0, size="640x360", *, audio=True, fmt="mp4", tmp_path=
     args += ["pipe:1"] if fmt == "webm" else [str(tmp_path / f"clip.{fmt}")]
     result = subprocess.run(args, capture_output=True, check=True)
     return result.stdout if fmt == "webm" else (tmp_path / f"clip.{fmt}").read_bytes()
+
+
+def probe(path) -> dict:
+    """ffprobe's view of a file (format and stream fields, tags included), read with PyAV."""
+    import av
+
+    with av.open(str(path)) as box:
+        return {
+            "format": {"format_name": box.format.name, "tags": dict(box.metadata)},
+            "streams": [
+                {"codec_type": s.type, "codec_name": s.codec_context.name, "tags": dict(s.metadata),
+                 **({"width": s.codec_context.width, "height": s.codec_context.height} if s.type == "video" else {})}
+                for s in box.streams
+            ],
+        }
 
 
 VTT = "WEBVTT\n\n00:00.000 --> 00:01.000\n园区新材料生产线\n".encode()
@@ -103,8 +120,8 @@ def animation(fmt: str = "GIF", frames: int = 2) -> bytes:
 
 def heic_bytes(size=(700, 500)) -> bytes:
     """A phone-style HEIC with EXIF (GPS included), written by pillow-heif."""
-    from apps.media import processing
+    from apps.media import validation
 
-    assert processing.heif_supported()
+    assert validation.heif_supported()
     return images.encode(images.quadrant_image(size), "HEIF", quality=90,
                          exif=images.make_exif(orientation=1).tobytes())

@@ -86,3 +86,17 @@ def test_the_admin_offers_reprocess_for_a_failed_image_and_shows_why_it_failed(e
     image.refresh_from_db()
     assert image.status == Status.PENDING and image.error == ""
     assert AuditEntry.objects.filter(action="media.reprocess", actor=editor_client.editor).exists()
+
+
+def test_a_video_upload_through_the_admin_without_ffmpeg_shows_a_chinese_error_not_a_500(
+    editor_client, media_storage, tmp_path, monkeypatch
+):
+    from tests.media.test_uploads import ffmpeg_missing
+
+    data = samples.video_bytes(tmp_path=tmp_path)
+    with ffmpeg_missing(monkeypatch, tmp_path):
+        response = editor_client.post("/admin/media/video/add/", {
+            "upload": samples.upload(data, "clip.mp4"), "title": "视频", "captions_language": "zh-Hans",
+        })
+    assert response.status_code == 200 and "视频处理组件（FFmpeg" in response.content.decode()
+    assert not Video.objects.exists()

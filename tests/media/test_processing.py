@@ -1,4 +1,4 @@
-"""Tests for apps.media.processing (no Django, no database).
+"""Tests for apps.media.validation and apps.media.renditions (no Django, no database).
 
 Run: python -m pytest tests/media/test_processing.py -p no:django -q
 All images are generated in code (tests/media/images.py).
@@ -14,8 +14,10 @@ import zipfile
 import pytest
 from PIL import Image, ImageFile, ImageOps
 
-from apps.media import processing as P
-from apps.media.processing import ImageRejected, RenditionConfig, probe_image, render_renditions
+from apps.media import renditions as R
+from apps.media import validation as V
+from apps.media.renditions import RenditionConfig, render_renditions
+from apps.media.validation import ImageRejected, probe_image
 from tests.media import images as I
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -129,7 +131,7 @@ def test_probe_restores_file_position_and_accepts_paths(tmp_path):
 )
 def test_probe_accepts_supported_formats(fmt, params, expected):
     if fmt == "HEIF":
-        assert P.heif_supported()  # pillow-heif is a requirement, not optional here
+        assert V.heif_supported()  # pillow-heif is a requirement, not optional here
     data = I.encode(I.quadrant_image((120, 80)), fmt, **params)
     result = probe_image(io.BytesIO(data))
     assert result.format == expected
@@ -226,7 +228,7 @@ def test_reject_decompression_bomb_in_pillows_warning_zone():
 
 def test_pillow_warning_zone_is_an_error_even_with_a_higher_limit():
     # A caller's max_pixels above Pillow's guard does not reopen the warning zone.
-    assert Image.MAX_IMAGE_PIXELS == P.DEFAULT_MAX_PIXELS
+    assert Image.MAX_IMAGE_PIXELS == V.DEFAULT_MAX_PIXELS
     exc = rejected(I.png_bomb(10000, 10000), "too_many_pixels", max_pixels=150_000_000)
     assert "100,000,000" in exc.message
 
@@ -332,7 +334,7 @@ def test_reject_payload_after_end_of_png_gif_webp(fmt):
 
 
 def test_rejection_messages_are_simplified_chinese():
-    for code, template in P.MESSAGES.items():
+    for code, template in V.MESSAGES.items():
         assert CJK.search(template), code
         # Simplified, not traditional, forms of characters used in messages.
         for traditional in "圖檔損壞體積過請傳腳":
@@ -405,7 +407,7 @@ def test_orientation_is_applied():
     # so the displayed top-left quadrant is the stored bottom-left (blue).
     data = I.save_jpeg_with_metadata(I.quadrant_image((1200, 800)), orientation=6, icc_profile=None)
     r = render_renditions(io.BytesIO(data), config=RenditionConfig(formats=("webp", "jpeg")))
-    jpeg640 = next(x for x in r if x.spec == P.RenditionSpec("width", 640, "jpeg"))
+    jpeg640 = next(x for x in r if x.spec == R.RenditionSpec("width", 640, "jpeg"))
     im = Image.open(io.BytesIO(jpeg640.data)).convert("RGB")
     assert im.size == (640, 960)
     expected = {(0.25, 0.25): (0, 0, 255), (0.75, 0.25): (255, 0, 0), (0.25, 0.75): (255, 255, 0), (0.75, 0.75): (0, 255, 0)}
@@ -596,7 +598,7 @@ def test_animated_webp_is_reported():
 
 
 def test_heic_input():
-    assert P.heif_supported()
+    assert V.heif_supported()
     data = I.encode(I.quadrant_image((700, 500)), "HEIF", quality=90)
     r = render_renditions(io.BytesIO(data), config=RenditionConfig(formats=("jpeg",)))
     assert r.source_format == "heif"
@@ -618,7 +620,7 @@ def test_write_callback_receives_every_file(tmp_path):
 
 
 def test_avif_unavailable_is_skipped_and_reported(monkeypatch):
-    monkeypatch.setattr(P, "avif_encoding_available", lambda: False)
+    monkeypatch.setattr(R, "avif_encoding_available", lambda: False)
     data = I.encode(I.quadrant_image((400, 300)), "PNG")
     r = render_renditions(io.BytesIO(data), config=RenditionConfig(widths=(320,), crop_sizes=()))
     assert [x.spec.format for x in r] == ["webp", "jpeg"]
@@ -626,7 +628,7 @@ def test_avif_unavailable_is_skipped_and_reported(monkeypatch):
 
 
 def test_this_pillow_build_encodes_avif():
-    assert P.avif_encoding_available()
+    assert R.avif_encoding_available()
 
 
 def test_jpeg_decoded_once_with_dct_scaling(monkeypatch):

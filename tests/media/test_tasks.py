@@ -3,7 +3,6 @@ safe to re-run after a worker was killed half-way, failures recorded on the row,
 and a sweep that re-queues what the broker lost."""
 
 import json
-import subprocess
 from datetime import timedelta
 from io import BytesIO, StringIO
 
@@ -163,6 +162,27 @@ def test_the_sweep_requeues_work_a_killed_worker_left_processing(
     assert image.status == Status.READY and image.attempts == 2
 
 
+def test_a_killed_worker_s_image_is_back_in_the_queue_within_a_few_minutes(
+    editor, media_storage, settings, django_capture_on_commit_callbacks
+):
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "media.sweep_stale"]
+    assert entry["schedule"] == settings.PARKPORTAL_MEDIA_SWEEP_INTERVAL
+    limit = timedelta(seconds=settings.PARKPORTAL_MEDIA_IMAGE_TIME_LIMIT)
+    grace = settings.PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE
+    assert grace > timedelta(seconds=tasks.render_image.time_limit - tasks.render_image.soft_time_limit)
+    assert limit + grace + settings.PARKPORTAL_MEDIA_SWEEP_INTERVAL <= timedelta(minutes=5)
+    image = actions.upload_image(samples.photo(), by=editor)
+    now = timezone.now()
+    Image.objects.filter(pk=image.pk).update(status=Status.PROCESSING, started_at=now - limit, attempts=1)
+    assert actions.sweep_stale(now=now)["requeued"] == 0  # may still be running
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.sweep_stale(now=now + grace + timedelta(seconds=1))["requeued"] == 1
+
+
+def test_the_video_task_ends_before_rabbitmq_s_consumer_timeout_closes_its_channel():
+    assert tasks.transcode_video.time_limit < 30 * 60
+
+
 def test_the_sweep_fails_an_item_that_keeps_getting_killed(editor, media_storage, settings):
     image = actions.upload_image(samples.photo(), by=editor)
     long_ago = timezone.now() - timedelta(days=1)
@@ -244,10 +264,7 @@ def test_reprocess_media_queues_the_failed_ones_or_the_ids_given(
 
 # --- videos -------------------------------------------------------------------------------------
 
-def ffprobe(path):
-    result = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                             str(path)], capture_output=True, check=True)
-    return json.loads(result.stdout)
+ffprobe = samples.probe
 
 
 def test_the_transcode_task_makes_a_faststart_h264_aac_mp4_of_at_most_1080p_and_a_poster(

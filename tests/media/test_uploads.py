@@ -1,7 +1,9 @@
 """Uploading images, videos and attachments through the actions: what is
 accepted, what is refused (a Chinese message, no row, no file), and who did it."""
 
+import contextlib
 import io
+import sys
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -379,7 +381,7 @@ def test_an_error_inside_the_upload_after_the_write_removes_the_original_at_once
     def failing_audit(*args, **kwargs):
         raise Boom
 
-    monkeypatch.setattr(actions, "audit", failing_audit)
+    monkeypatch.setattr(actions.images, "audit", failing_audit)  # the image upload's audit row
     with pytest.raises(Boom) as exc_info:  # the traceback keeps the upload's frame alive
         actions.upload_image(samples.photo(), by=editor)
     assert exc_info.value and files_under(media_storage[1]) == []
@@ -421,3 +423,36 @@ def test_a_committed_upload_keeps_its_original_when_an_earlier_on_commit_callbac
     gc.collect()
     assert Image.objects.filter(pk=image.pk).exists()
     assert files_under(media_storage[1]) == [image.original.name]
+
+
+# --- a server without the video tools ------------------------------------------------------------
+
+@contextlib.contextmanager
+def ffmpeg_missing(monkeypatch, tmp_path):
+    """ffmpeg is not where the configuration says (imageio-ffmpeg honours IMAGEIO_FFMPEG_EXE)."""
+    from apps.media import video as video_tools
+
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "no-such-ffmpeg"))
+    video_tools.ffmpeg_exe.cache_clear()
+    try:
+        yield
+    finally:
+        monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
+        video_tools.ffmpeg_exe.cache_clear()
+
+
+def test_without_ffmpeg_a_video_upload_is_refused_with_a_chinese_message_and_leaves_nothing(
+    editor, media_storage, tmp_path, monkeypatch
+):
+    data = samples.video_bytes(tmp_path=tmp_path)
+    with ffmpeg_missing(monkeypatch, tmp_path), pytest.raises(ValidationError, match="视频处理组件（FFmpeg"):
+        actions.upload_video(samples.upload(data, "clip.mp4"), by=editor)
+    assert not Video.objects.exists() and files_under(media_storage[1]) == []
+
+
+def test_without_pyav_a_video_upload_is_refused_with_a_chinese_message(editor, media_storage, tmp_path, monkeypatch):
+    data = samples.video_bytes(tmp_path=tmp_path)
+    monkeypatch.setitem(sys.modules, "av", None)  # "import av" raises ImportError
+    with pytest.raises(ValidationError, match="视频处理组件（PyAV"):
+        actions.upload_video(samples.upload(data, "clip.mp4"), by=editor)
+    assert not Video.objects.exists()
