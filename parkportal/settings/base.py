@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_celery_beat",
     "django_prose_editor",
-    "axes",
+    "apps.accounts.apps.LoginGuardConfig",  # django-axes
 ]
 
 MIDDLEWARE = [
