@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import environment as env
 from .base import *  # noqa: F401,F403
+from .base import CONTENT_SECURITY_POLICY
 from .behind_proxy import (  # noqa: F401
     AXES_IPWARE_META_PRECEDENCE_ORDER,
     AXES_IPWARE_PROXY_COUNT,
@@ -73,6 +74,9 @@ if env.MEDIA_STORAGE == "s3":
             "PARKPORTAL_S3_PRIVATE_BUCKET must differ from PARKPORTAL_S3_BUCKET: "
             "uploaded originals never go into the public bucket."
         )
+    # Renditions, videos and posters come from the bucket's own host.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https:")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append("https:")
     # Public: renditions, web videos, posters, captions. Readable through the
     # bucket's policy, so plain (unsigned, cacheable) URLs and no per-object ACL.
     STORAGES["default"] = {

@@ -20,3 +20,15 @@ def safe_url(value) -> str:
     from apps.core.urls_safety import safe_url_or
 
     return safe_url_or(value)
+
+
+@register.simple_tag(takes_context=True)
+def nonced_media(context, media):
+    """Render form media with the request's CSP nonce on every tag (the rich-text
+    editor's inline import map needs it; django-csp adds the nonce to the header)."""
+    from js_asset import Media
+
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    if not media or nonce is None:
+        return media
+    return Media.from_media(media, nonce=str(nonce)).render()
