@@ -10,6 +10,7 @@ import dj_database_url
 from celery.schedules import crontab
 
 from . import environment as env
+from .behind_proxy import client_address_settings
 
 BASE_DIR = env.BASE_DIR
 VAR_DIR = env.VAR_DIR
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads POST in process_view).
+    "apps.accounts.middleware.AnonymousBodyLimitMiddleware",
+    "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must be last.
@@ -165,6 +169,21 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Also lock an address that fails this often across usernames (password spraying).
+AXES_HANDLER = "apps.accounts.lockout.AddressLimitHandler"
+PARKPORTAL_LOGIN_ADDRESS_FAILURE_LIMIT = 20
+# The client address: REMOTE_ADDR unless PARKPORTAL_TRUSTED_PROXIES proxies are in
+# front (then their X-Forwarded-For entry; see behind_proxy.py).
+PARKPORTAL_TRUSTED_PROXIES = env.TRUSTED_PROXIES
+_client_address = client_address_settings(PARKPORTAL_TRUSTED_PROXIES)
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_PROXY_ORDER = _client_address["AXES_IPWARE_PROXY_ORDER"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+IPWARE_STRICT = _client_address["IPWARE_STRICT"]
+# A staff session ends after this long without a request.
+PARKPORTAL_STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+# Request bodies from visitors who are not logged in (login, public forms): at most this.
+PARKPORTAL_ANONYMOUS_MAX_BODY_BYTES = 256 * 1024
 
 # --- Content-Security-Policy (django-csp 4) ----------------------------------------
 # No inline script anywhere: public pages have none, the admin's only one is the

@@ -5,12 +5,6 @@ from django.core.exceptions import ImproperlyConfigured
 from . import environment as env
 from .base import *  # noqa: F401,F403
 from .base import CONTENT_SECURITY_POLICY
-from .behind_proxy import (  # noqa: F401
-    AXES_IPWARE_META_PRECEDENCE_ORDER,
-    AXES_IPWARE_PROXY_COUNT,
-    AXES_IPWARE_PROXY_ORDER,
-    IPWARE_STRICT,
-)
 
 _missing = [
     name
@@ -44,8 +38,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# The reverse proxy sets X-Forwarded-For; axes reads the client address from it
-# through django-ipware (the AXES_IPWARE_* settings imported from behind_proxy.py).
+# Behind the reverse proxy set PARKPORTAL_TRUSTED_PROXIES=1: axes then reads the client
+# address from the proxy's X-Forwarded-For entry (base.py, behind_proxy.py); with the
+# default 0 every client would share the proxy's address.
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env.EMAIL_HOST
