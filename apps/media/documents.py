@@ -148,7 +148,7 @@ def _pdf_structure_active(data: bytes) -> bool | None:
     except DocumentRejected:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure: fall back to the byte scan
-        log.info("pypdf could not read an uploaded PDF (%s); byte scan only", exc.__class__.__name__)
+        log.debug("pypdf could not read an uploaded PDF (%s); byte scan only", exc.__class__.__name__)
         return None
 
 
