@@ -23,8 +23,31 @@ def _sync_roles_after_migrate(sender, using="default", apps=None, **kwargs):
 
 
 class AccountsConfig(AppConfig):
+    default = True  # the module also holds LoginGuardConfig
     name = "apps.accounts"
     verbose_name = _("账号与角色")
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+        from apps.core.audit import register_action_labels
+
+        register_action_labels({
+            "accounts.create": _("创建账号"),
+            "accounts.update": _("修改账号"),
+            "accounts.set_roles": _("调整角色"),
+            "accounts.set_superuser": _("设置超级管理员"),
+            "accounts.set_permissions": _("直接授予权限"),
+            "accounts.set_password": _("重设密码"),
+        })
+
+
+def _axes_config_base():
+    from axes.apps import AppConfig as AxesAppConfig
+
+    return AxesAppConfig
+
+
+class LoginGuardConfig(_axes_config_base()):
+    """django-axes under a Chinese name in the admin (its own has none)."""
+
+    verbose_name = _("登录防护")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .action_labels import action_label
+from .urls_safety import validate_safe_url
 
 
 class TimeStampedModel(models.Model):
@@ -93,7 +94,7 @@ class SiteSettings(TimeStampedModel):
     icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
     police_number = models.CharField(_("公网安备号"), max_length=60, blank=True)
     conac_url = models.URLField(
-        _("党政机关标识链接"), blank=True, help_text=_("党政机关网站标识的核验页面地址")
+        _("党政机关标识链接"), blank=True, validators=[validate_safe_url], help_text=_("党政机关网站标识的核验页面地址")
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     postcode = models.CharField(

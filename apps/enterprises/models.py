@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import credit_code as cc
 from apps.core.models import TimeStampedModel
+from apps.core.urls_safety import validate_safe_url
 from apps.editorial.models import EditorialModel, EditorialQuerySet
 from apps.media.models import OrderedImage
 
@@ -155,7 +156,7 @@ class Enterprise(EditorialModel):
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    website = models.URLField(_("网站"), max_length=200, blank=True)
+    website = models.URLField(_("网站"), max_length=200, blank=True, validators=[validate_safe_url])
     phone = models.CharField(_("联系电话"), max_length=50, blank=True, help_text=_("对外公开的电话"))
     description = models.TextField(_("企业简介"), max_length=4000, blank=True)
     main_products = models.TextField(_("主要产品"), max_length=1000, blank=True)
@@ -339,7 +340,7 @@ class Platform(EditorialModel):
     )
     established_on = models.DateField(_("认定或成立日期"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=255, blank=True)
-    website = models.URLField(_("网站"), max_length=200, blank=True)
+    website = models.URLField(_("网站"), max_length=200, blank=True, validators=[validate_safe_url])
     phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     description = models.TextField(_("简介"), max_length=4000, blank=True)
     sort_key = models.CharField(_("拼音排序键"), max_length=KEY_MAX_LENGTH, blank=True, editable=False)

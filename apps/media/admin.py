@@ -233,10 +233,11 @@ class AttachmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["title"].required = False
+        # A view-only user's form has no editable fields at all: touch only those present.
         if self.instance.pk:
-            del self.fields["upload"]
-            self.fields["title"].required = True
+            self.fields.pop("upload", None)
+        if "title" in self.fields:
+            self.fields["title"].required = bool(self.instance.pk)
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]

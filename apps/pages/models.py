@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import RichTextField
 from apps.core.models import ColumnType
+from apps.core.urls_safety import validate_safe_url
 from apps.editorial.models import EditorialModel, EditorialQuerySet
 
 
@@ -92,7 +93,10 @@ class PageLink(models.Model):
     page = models.ForeignKey(Page, verbose_name=_("页面"), on_delete=models.CASCADE, related_name="links")
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     title = models.CharField(_("链接标题"), max_length=200)
-    url = models.CharField(_("链接地址"), max_length=500, help_text=_("站内路径（以 / 开头）或 https:// 网址"))
+    url = models.CharField(
+        _("链接地址"), max_length=500, validators=[validate_safe_url],
+        help_text=_("站内路径（以 / 开头）或 https:// 网址"),
+    )
 
     class Meta:
         verbose_name = _("相关链接")

@@ -10,6 +10,7 @@ import dj_database_url
 from celery.schedules import crontab
 
 from . import environment as env
+from .behind_proxy import client_address_settings
 
 BASE_DIR = env.BASE_DIR
 VAR_DIR = env.VAR_DIR
@@ -39,11 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_celery_beat",
     "django_prose_editor",
-    "axes",
+    "csp",
+    "apps.accounts.apps.LoginGuardConfig",  # django-axes
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (public pages, admin, previews).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for anonymous readers (no session cookie): outside sessions,
     # locale and script conversion, so a hit touches neither the session store nor
@@ -58,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads POST in process_view).
+    "apps.accounts.middleware.AnonymousBodyLimitMiddleware",
+    "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must be last.
@@ -160,12 +167,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login lands when ``next`` is missing or refused (another host, javascript:):
+# the admin's home, not Django's default /accounts/profile/ (a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Also lock an address that fails this often across usernames (password spraying).
+AXES_HANDLER = "apps.accounts.lockout.AddressLimitHandler"
+PARKPORTAL_LOGIN_ADDRESS_FAILURE_LIMIT = 20
+# The client address: REMOTE_ADDR unless PARKPORTAL_TRUSTED_PROXIES proxies are in
+# front (then their X-Forwarded-For entry; see behind_proxy.py).
+PARKPORTAL_TRUSTED_PROXIES = env.TRUSTED_PROXIES
+_client_address = client_address_settings(PARKPORTAL_TRUSTED_PROXIES)
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_PROXY_ORDER = _client_address["AXES_IPWARE_PROXY_ORDER"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+IPWARE_STRICT = _client_address["IPWARE_STRICT"]
+# A staff session ends after this long without a request.
+PARKPORTAL_STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+# Request bodies from visitors who are not logged in (login, public forms): at most this.
+PARKPORTAL_ANONYMOUS_MAX_BODY_BYTES = 256 * 1024
+
+# --- Content-Security-Policy (django-csp 4) ----------------------------------------
+# No inline script anywhere: public pages have none, the admin's only one is the
+# rich-text editor's import map, which carries the request's nonce
+# (templates/admin/change_form.html, {% nonced_media %}). Inline style attributes
+# stay allowed (the admin and the editor set them).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -21,3 +21,26 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # django-ipware's own setting (axes does not pass one): strict checking would
 # reject a header with a forged prefix and fall back to REMOTE_ADDR, the proxy.
 IPWARE_STRICT = False
+
+
+def client_address_settings(trusted_proxies: int) -> dict:
+    """The axes/ipware settings for ``trusted_proxies`` proxies in front (base.py).
+
+    0: only REMOTE_ADDR counts and X-Forwarded-For is ignored (nothing in front
+    could have set it). N >= 1: the header's entry appended by the outermost proxy,
+    i.e. the N-th from the right counting REMOTE_ADDR as the last proxy; one proxy
+    gives the values above.
+    """
+    if trusted_proxies <= 0:
+        return {
+            "AXES_IPWARE_PROXY_COUNT": None,
+            "AXES_IPWARE_PROXY_ORDER": "left-most",
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"],
+            "IPWARE_STRICT": False,
+        }
+    return {
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1,
+        "AXES_IPWARE_PROXY_ORDER": AXES_IPWARE_PROXY_ORDER,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": AXES_IPWARE_META_PRECEDENCE_ORDER,
+        "IPWARE_STRICT": IPWARE_STRICT,
+    }

@@ -56,6 +56,11 @@ SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
 OPENCC_CONFIG = _str("PARKPORTAL_OPENCC_CONFIG", "s2t")
 ADMIN_BASE_URL = _str("PARKPORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# How many reverse proxies stand in front of the web processes and append to
+# X-Forwarded-For (nginx: 1). 0 (the default): the header is ignored, the client is
+# REMOTE_ADDR, so a forged header cannot dodge the login lockout.
+TRUSTED_PROXIES = int(_str("PARKPORTAL_TRUSTED_PROXIES", "0") or "0")
+
 # Running inside CI: missing services are failures, never skips.
 CI = _bool("CI", False)
 

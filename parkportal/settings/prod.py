@@ -4,12 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import environment as env
 from .base import *  # noqa: F401,F403
-from .behind_proxy import (  # noqa: F401
-    AXES_IPWARE_META_PRECEDENCE_ORDER,
-    AXES_IPWARE_PROXY_COUNT,
-    AXES_IPWARE_PROXY_ORDER,
-    IPWARE_STRICT,
-)
+from .base import CONTENT_SECURITY_POLICY
 
 _missing = [
     name
@@ -43,8 +38,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# The reverse proxy sets X-Forwarded-For; axes reads the client address from it
-# through django-ipware (the AXES_IPWARE_* settings imported from behind_proxy.py).
+# Behind the reverse proxy set PARKPORTAL_TRUSTED_PROXIES=1: axes then reads the client
+# address from the proxy's X-Forwarded-For entry (base.py, behind_proxy.py); with the
+# default 0 every client would share the proxy's address.
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env.EMAIL_HOST
@@ -73,6 +69,9 @@ if env.MEDIA_STORAGE == "s3":
             "PARKPORTAL_S3_PRIVATE_BUCKET must differ from PARKPORTAL_S3_BUCKET: "
             "uploaded originals never go into the public bucket."
         )
+    # Renditions, videos and posters come from the bucket's own host.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https:")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append("https:")
     # Public: renditions, web videos, posters, captions. Readable through the
     # bucket's policy, so plain (unsigned, cacheable) URLs and no per-object ACL.
     STORAGES["default"] = {

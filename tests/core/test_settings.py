@@ -106,7 +106,8 @@ def test_time_and_language_are_beijing_and_simplified_chinese(settings):
 # --- Behind the reverse proxy ---------------------------------------------------------
 
 def test_production_reads_the_client_address_as_behind_proxy_says():
-    """tests/accounts/test_roles.py checks axes' lockout under these very values."""
+    """tests/accounts/test_roles.py checks axes' lockout under these very values, which
+    production uses when told one proxy stands in front (issue 10 #6: the default is none)."""
     from parkportal.settings import behind_proxy
 
     wanted = {name: getattr(behind_proxy, name) for name in dir(behind_proxy) if name.isupper()}
@@ -114,7 +115,7 @@ def test_production_reads_the_client_address_as_behind_proxy_says():
     result = run_django(
         "import json; from django.conf import settings\n"
         f"print(json.dumps({{n: getattr(settings, n) for n in {sorted(wanted)!r}}}))",
-        env=GOOD_PROD_ENV,
+        env=dict(GOOD_PROD_ENV, PARKPORTAL_TRUSTED_PROXIES="1"),
         settings_module="parkportal.settings.prod",
     )
     assert result.returncode == 0, result.stderr

@@ -45,7 +45,10 @@ ACTION_INPUTS = {
 def _parse_when(raw: str):
     if not raw:
         return None
-    value = parse_datetime(raw.strip().replace(" ", "T"))
+    try:
+        value = parse_datetime(raw.strip().replace(" ", "T"))
+    except ValueError:  # well formed but impossible, e.g. month 13
+        value = None
     if value is None:
         raise ValidationError(_("时间格式应为 年-月-日 时:分，例如 2026-12-01 09:00。"))
     if timezone.is_naive(value):

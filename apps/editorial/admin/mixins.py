@@ -24,6 +24,14 @@ from ..snapshots import draft_workspace, serialize
 from .buttons import ACTION_INPUTS, ACTION_LABELS, BASE_REVISION_FIELD, run_action
 
 
+def _posted_id(request, name: str) -> int:
+    """A row id posted by a button's form; anything but digits is a 404, not a 500."""
+    raw = request.POST.get(name, "")
+    if not raw.isdigit():
+        raise Http404
+    return int(raw)
+
+
 class EditorialChildInlineMixin:
     """For inlines of an item's ordered child rows (``editorial_children``).
 
@@ -285,14 +293,14 @@ class EditorialAdminMixin:
         obj = self._get_item(request, object_id)
         try:
             if request.POST.get("resolve"):
-                comment = ReviewComment.objects.filter(**ReviewComment.ref_filter(obj), pk=request.POST["resolve"]).first()
+                comment = ReviewComment.objects.filter(**ReviewComment.ref_filter(obj), pk=_posted_id(request, "resolve")).first()
                 if comment is None:
                     raise Http404
                 actions.resolve_comment(comment, by=request.user)
             else:
                 parent = None
                 if request.POST.get("parent"):
-                    parent = ReviewComment.objects.filter(**ReviewComment.ref_filter(obj), pk=request.POST["parent"]).first()
+                    parent = ReviewComment.objects.filter(**ReviewComment.ref_filter(obj), pk=_posted_id(request, "parent")).first()
                 actions.add_comment(obj, by=request.user, body=request.POST.get("body", ""),
                                     field_name=request.POST.get("field_name", ""), parent=parent)
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
@@ -303,7 +311,7 @@ class EditorialAdminMixin:
         obj = self._get_item(request, object_id)
         try:
             if request.POST.get("revoke"):
-                link = PreviewLink.objects.filter(**PreviewLink.ref_filter(obj), pk=request.POST["revoke"]).first()
+                link = PreviewLink.objects.filter(**PreviewLink.ref_filter(obj), pk=_posted_id(request, "revoke")).first()
                 if link is None:
                     raise Http404
                 actions.revoke_preview_link(link, by=request.user)
