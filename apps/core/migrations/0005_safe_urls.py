@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_workdayoverride'),
+        ('core', '0004_outbox'),
     ]
 
     operations = [
