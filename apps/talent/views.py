@@ -30,7 +30,7 @@ STATE_FILTERS = {"open": (RoundState.OPEN, RoundState.CLOSING_SOON), "upcoming":
 def annotate_rounds(rounds, now) -> list:
     """Give each round ``state`` and ``days_left`` at ``now`` (for templates)."""
     for round_ in rounds:
-        round_.state = round_.state_at(now)
+        round_.state_now = round_.state_at(now)
         round_.days_left = round_.days_left_at(now)
     return rounds
 
@@ -39,9 +39,9 @@ def current_round(rounds):
     """The round a list shows: an open one (soonest deadline), else the next
     upcoming, else the most recently closed. ``rounds`` carry ``state``."""
     def key(r):
-        if r.state in (RoundState.OPEN, RoundState.CLOSING_SOON):
+        if r.state_now in (RoundState.OPEN, RoundState.CLOSING_SOON):
             return (0, r.closes_at.timestamp() if r.closes_at else float("inf"))
-        if r.state == RoundState.UPCOMING:
+        if r.state_now == RoundState.UPCOMING:
             return (1, r.opens_at.timestamp())
         return (2, -r.closes_at.timestamp())
     return min(rounds, key=key, default=None)
@@ -53,11 +53,11 @@ def _list_order(programme) -> tuple:
     current = programme.current
     if current is None:
         return (STATE_ORDER[None], 0)
-    if current.state == RoundState.UPCOMING:
-        return (STATE_ORDER[current.state], current.opens_at.timestamp())
-    if current.state == RoundState.CLOSED:
-        return (STATE_ORDER[current.state], -current.closes_at.timestamp())
-    return (STATE_ORDER[current.state], current.closes_at.timestamp() if current.closes_at else float("inf"))
+    if current.state_now == RoundState.UPCOMING:
+        return (STATE_ORDER[current.state_now], current.opens_at.timestamp())
+    if current.state_now == RoundState.CLOSED:
+        return (STATE_ORDER[current.state_now], -current.closes_at.timestamp())
+    return (STATE_ORDER[current.state_now], current.closes_at.timestamp() if current.closes_at else float("inf"))
 
 
 def _int(value):
@@ -80,7 +80,7 @@ def index(request):
     rows = []
     for programme in programmes:
         programme.current = current_round(annotate_rounds(list(programme.rounds.all()), now))
-        current_state = programme.current.state if programme.current else None
+        current_state = programme.current.state_now if programme.current else None
         if state and current_state not in STATE_FILTERS[state]:
             continue
         rows.append(programme)
@@ -105,13 +105,13 @@ def render_programme(request, item, *, preview: bool = False):
     rounds = annotate_rounds(
         list(item.rounds.select_related("results_release", "results_page").order_by("-opens_at", "-pk")), now
     )
-    live = [r for r in rounds if r.state != RoundState.CLOSED]
-    live.sort(key=lambda r: (STATE_ORDER[r.state], r.opens_at.timestamp() if r.opens_at else 0))
+    live = [r for r in rounds if r.state_now != RoundState.CLOSED]
+    live.sort(key=lambda r: (STATE_ORDER[r.state_now], r.opens_at.timestamp() if r.opens_at else 0))
     if item.cover_image is not None:
         prefetch_related_objects([item.cover_image], "renditions")
     policy = item.policy_page if item.policy_page and item.policy_page.visibility == "live" else None
     return render(request, "talent/detail.html", {
-        "item": item, "rounds": live, "archive": [r for r in rounds if r.state == RoundState.CLOSED],
+        "item": item, "rounds": live, "archive": [r for r in rounds if r.state_now == RoundState.CLOSED],
         "materials": list(item.materials.select_related("template")), "policy": policy,
         "news": list(item.related_news.published().order_by("-first_published_at", "-pk").only(
             "pk", "title", "created_at", "first_published_at")),
