@@ -157,3 +157,26 @@ class StationHours:
 
         return [(label, [(row.opens, row.closes) for row in sorted(self.weekly.get(value, []), key=lambda r: r.opens)])
                 for value, label in Weekday.choices]
+
+
+def with_open_state(stations, now) -> list:
+    """Give each station (hours prefetched) ``open_state`` at ``now``; one calendar
+    query, and none when there is no station."""
+    if not stations:
+        return stations
+    from apps.core.calendar import working_calendar
+
+    calendar = working_calendar()
+    for station in stations:
+        station.open_state = StationHours(station, calendar).state_at(now)
+    return stations
+
+
+def open_now(now, *, limit: int | None = None) -> list:
+    """Published stations open at ``now`` (the home page), in a constant number of queries."""
+    from .models import ServiceStation
+
+    today = timezone.localtime(now, SHANGHAI).date()
+    stations = ServiceStation.objects.published().for_list().with_hours(today, today + dt.timedelta(days=HORIZON_DAYS))
+    found = [s for s in with_open_state(list(stations), now) if s.open_state.is_open]
+    return found[:limit] if limit else found

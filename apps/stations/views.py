@@ -17,7 +17,7 @@ from apps.core.models import ColumnType
 from apps.core.workdays import SHANGHAI
 from apps.editorial.public import public_item
 
-from .hours import HORIZON_DAYS, StationHours
+from .hours import HORIZON_DAYS, StationHours, with_open_state
 from .models import ServiceStation, StationKind, StationService
 
 COLUMN = {"name": "创业服务站", "type": ColumnType.SERVICES,
@@ -29,24 +29,6 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def with_open_state(stations, now) -> list:
-    """Give each station (hours prefetched) ``open_state`` at ``now``; one calendar query."""
-    calendar = working_calendar()
-    for station in stations:
-        station.open_state = StationHours(station, calendar).state_at(now)
-    return stations
-
-
-def open_now(now, *, limit=None) -> list:
-    """Published stations open at ``now`` (the home page): a constant number of queries."""
-    today = timezone.localtime(now, SHANGHAI).date()
-    stations = with_open_state(
-        list(ServiceStation.objects.published().for_list().with_hours(today, today + dt.timedelta(days=HORIZON_DAYS))), now
-    )
-    found = [s for s in stations if s.open_state.is_open]
-    return found[:limit] if limit else found
 
 
 @require_safe
