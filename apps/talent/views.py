@@ -8,6 +8,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from apps.core.models import ColumnType
@@ -23,6 +24,7 @@ COLUMN = {"name": "人才项目", "type": ColumnType.SPECIAL,
 
 #: How a state sorts on the list: open now first (the soonest deadline first), then upcoming.
 STATE_ORDER = {RoundState.CLOSING_SOON: 0, RoundState.OPEN: 0, RoundState.UPCOMING: 1, RoundState.CLOSED: 2, None: 3}
+STATE_CHOICES = [("open", gettext_lazy("正在申报")), ("upcoming", gettext_lazy("即将开始")), ("closed", gettext_lazy("已截止"))]
 STATE_FILTERS = {"open": (RoundState.OPEN, RoundState.CLOSING_SOON), "upcoming": (RoundState.UPCOMING,),
                  "closed": (RoundState.CLOSED,)}
 
@@ -87,7 +89,7 @@ def index(request):
     rows.sort(key=_list_order)
     return render(request, "talent/index.html", {
         "programmes": rows, "categories": list(ProgrammeCategory.objects.all()), "category": category,
-        "state": state, "states": [("open", "正在申报"), ("upcoming", "即将开始"), ("closed", "已截止")],
+        "state": state, "states": STATE_CHOICES,
         "column": COLUMN, "active_column": "talent", "now": now,
     })
 

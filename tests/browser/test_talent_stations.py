@@ -23,6 +23,15 @@ from tests.media.conftest import media_storage  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(monkeypatch):
+    """The workflow's notifications run in process (mail to the locmem outbox) instead of
+    filling the test broker's queue folder, which parallel test workers share."""
+    from parkportal.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def content(people, media_storage, settings, tmp_path):  # noqa: F811
     settings.VAR_DIR = tmp_path

@@ -153,3 +153,19 @@ def test_the_list_changes_at_the_second_a_station_opens(stations, client):
             pages[moment] = client.get("/stations/?open=1").content.decode()
     assert station.name not in pages[beijing(*MONDAY, 9, 29, 59)]
     assert station.name in pages[beijing(*MONDAY, 9, 30)]
+
+
+def test_the_next_change_is_remembered_until_it_passes_or_content_changes(
+    stations, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    station = stations.published()
+    assert next_station_change(beijing(*MONDAY, 6, 0)) == beijing(*MONDAY, 9, 30)
+    with django_assert_num_queries(0):
+        assert next_station_change(beijing(*MONDAY, 9, 29, 59)) == beijing(*MONDAY, 9, 30)
+    assert next_station_change(beijing(*MONDAY, 9, 30)) == beijing(*MONDAY, 13, 30)  # passed: computed again
+    # A publication changes the hours (here written directly) and bumps the content generation.
+    station.hours.filter(weekday=0, opens=T(15, 30)).update(opens=T(13, 0))
+    assert next_station_change(beijing(*MONDAY, 9, 31)) == beijing(*MONDAY, 13, 30)  # still remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.content_changed()
+    assert next_station_change(beijing(*MONDAY, 9, 31)) == beijing(*MONDAY, 19, 30)  # merged 9:30-19:30
