@@ -170,3 +170,20 @@ def test_list_and_detail_queries_stay_constant_at_ten_times_the_demo(stations, c
         client.get("/stations/?open=1&community=北站社区")
     with django_assert_num_queries(DETAIL_QUERIES):
         client.get(first.get_absolute_url())
+
+
+def test_staff_preview_shows_draft_hours_without_publishing_them(stations, people, at_now):
+    from django.urls import reverse
+
+    station = stations.published()
+
+    def add_exception(item):
+        item.exceptions.create(date=dt.date(2026, 12, 10), closed=True, note="草稿中的临时闭馆")
+
+    editorial.save_draft(station, by=people.editor, write=add_exception)
+    number = station.__class__._base_manager.get(pk=station.pk).latest_revision.number
+    client = Client()
+    client.force_login(people.reviewer)
+    response = client.get(reverse("admin:stations_servicestation_preview", args=[station.pk, number]))
+    assert response.status_code == 200 and "草稿中的临时闭馆" in response.content.decode()
+    assert not station.exceptions.exists()

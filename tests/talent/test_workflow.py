@@ -108,3 +108,20 @@ def test_the_admin_change_form_edits_rounds_inline(programmes, people):
     reviewer = Client()
     reviewer.force_login(people.reviewer)
     assert reviewer.get("/admin/talent/talentprogramme/add/").status_code == 403
+
+
+def test_staff_preview_shows_a_draft_round_without_publishing_it(programmes, people):
+    from django.urls import reverse
+
+    programme = programmes.published(rounds=[ROUND])
+
+    def add_round(item):
+        item.rounds.create(**round_row("2026年度补充批次", opens=beijing(2026, 9, 1, 9), closes=beijing(2026, 9, 30, 17)))
+
+    editorial.save_draft(programme, by=people.editor, write=add_round)
+    number = refresh(programme).latest_revision.number
+    client = Client()
+    client.force_login(people.reviewer)
+    response = client.get(reverse("admin:talent_talentprogramme_preview", args=[programme.pk, number]))
+    assert response.status_code == 200 and "2026年度补充批次" in response.content.decode()
+    assert ApplicationRound.objects.count() == 1  # previewing changed nothing
