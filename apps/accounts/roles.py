@@ -22,11 +22,13 @@ class Role:
 
 
 _VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.view_workdayoverride",
-                   "enterprises.view_qualificationkind", "enterprises.view_platformkind")
+                   "enterprises.view_qualificationkind", "enterprises.view_platformkind",
+                   "talent.view_programmecategory", "stations.view_stationkind", "stations.view_stationservice")
 
 # Content models published through the editorial workflow. Editors write them;
 # reviewers and publishers read them (their decisions are workflow actions).
-_CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform")
+_CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform",
+                   "talent.talentprogramme", "stations.servicestation")
 
 
 def _content(*actions: str) -> tuple[str, ...]:
@@ -124,6 +126,9 @@ ROLES: dict[str, Role] = {
                 "enterprises.view_qualificationkind", "enterprises.add_qualificationkind",
                 "enterprises.change_qualificationkind",
                 "enterprises.view_platformkind", "enterprises.add_platformkind", "enterprises.change_platformkind",
+                "talent.add_programmecategory", "talent.change_programmecategory",
+                "stations.add_stationkind", "stations.change_stationkind",
+                "stations.add_stationservice", "stations.change_stationservice",
                 "enterprises.view_enterprisemembership", "enterprises.add_enterprisemembership",
                 "enterprises.change_enterprisemembership", "enterprises.delete_enterprisemembership",
                 "accounts.view_user",

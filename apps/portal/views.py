@@ -8,14 +8,23 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from django.utils import timezone
+
 from apps.core.models import IndustryCluster
 from apps.pages.models import Page
+from apps.stations.hours import open_now
+from apps.talent.models import ApplicationRound
 
 from .navigation import COLUMNS_BY_KEY, MAIN_NAVIGATION
 
 
+HOME_ROUNDS = 6
+HOME_STATIONS = 6
+
+
 @require_safe
 def home(request):
+    now = timezone.now()
     return render(
         request,
         "portal/home.html",
@@ -23,6 +32,12 @@ def home(request):
             "clusters": list(IndustryCluster.objects.ordered()),
             "pages": list(Page.objects.published().filter(parent__isnull=True).in_menu_order()[:8]),
             "columns": MAIN_NAVIGATION,
+            # Computed at the request's moment; the page cache expires them at the next
+            # opening or closing (the talent and stations next-change providers).
+            "rounds": ApplicationRound.objects.public().open_at(now).select_related("programme")
+            .soonest_closing_first()[:HOME_ROUNDS],
+            "stations": open_now(now, limit=HOME_STATIONS),
+            "now": now,
         },
     )
 

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "apps.pages",
     "apps.news",
     "apps.enterprises",
+    "apps.talent",
+    "apps.stations",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
