@@ -22,11 +22,12 @@ class Role:
 
 
 _VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.view_workdayoverride",
-                   "enterprises.view_qualificationkind", "enterprises.view_platformkind")
+                   "enterprises.view_qualificationkind", "enterprises.view_platformkind", "services.view_servicegroup")
 
 # Content models published through the editorial workflow. Editors write them;
 # reviewers and publishers read them (their decisions are workflow actions).
-_CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform")
+_CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform",
+                   "services.service")
 
 
 def _content(*actions: str) -> tuple[str, ...]:
@@ -36,6 +37,10 @@ def _content(*actions: str) -> tuple[str, ...]:
         for action in actions
     )
 
+
+# The service desk reads the catalogue and works on requests through actions (apps.services.rules).
+_SERVICE_DESK = ("services.view_service", "services.view_servicerequest", "services.change_servicerequest",
+                 "enterprises.view_enterprise")
 
 _EDITORIAL_READ = (
     "editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote",
@@ -88,13 +93,13 @@ ROLES: dict[str, Role] = {
             SERVICE_AGENT,
             "服务专员",
             _("受理和办理企业服务诉求"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _SERVICE_DESK,
         ),
         Role(
             SERVICE_SUPERVISOR,
             "服务主管",
             _("分派诉求，跟进差评整改"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _SERVICE_DESK,
         ),
         Role(
             SITE_ADMIN,
@@ -123,6 +128,7 @@ ROLES: dict[str, Role] = {
                 "core.view_workerheartbeat",
                 "enterprises.add_qualificationkind", "enterprises.change_qualificationkind",
                 "enterprises.add_platformkind", "enterprises.change_platformkind",
+                "services.add_servicegroup", "services.change_servicegroup",
                 "enterprises.view_enterprisemembership", "enterprises.add_enterprisemembership",
                 "enterprises.change_enterprisemembership", "enterprises.delete_enterprisemembership",
                 "accounts.view_user",

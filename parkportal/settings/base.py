@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "apps.pages",
     "apps.news",
     "apps.enterprises",
+    "apps.services",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
@@ -245,6 +246,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "media.sweep_stale",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
+    },
+    # Service requests: one reminder before the due date, one overdue alert (apps.services.actions.alerts).
+    "services.send_deadline_alerts": {
+        "task": "services.send_deadline_alerts",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
     },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
