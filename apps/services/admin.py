@@ -15,7 +15,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.editorial.admin import EditorialAdminMixin, EditorialChildInlineMixin
@@ -155,7 +154,6 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         return _act(self, request, object_id)
 
 
-@require_POST
 def _act(model_admin, request, object_id):
     from django.contrib.auth import get_user_model
 

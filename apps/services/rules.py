@@ -11,8 +11,21 @@
 from apps.accounts.roles import SERVICE_AGENT, SERVICE_SUPERVISOR
 
 
+def _group_names(user) -> frozenset:
+    """The user's group names, read once per request's user object."""
+    names = getattr(user, "_services_groups", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._services_groups = names
+    return names
+
+
 def _has_role(user, role: str) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff and user.has_role(role))
+    from apps.accounts.roles import ROLES
+
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return ROLES[role].group_name in _group_names(user)
 
 
 def is_supervisor(user) -> bool:
