@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("apps.news.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
     path("services/", include("apps.services.urls")),
+    path("account/", include("apps.accounts.enterprise_urls")),
     path("preview/", include("apps.editorial.urls")),
     path("", include("apps.portal.urls")),
     prefix_default_language=False,
