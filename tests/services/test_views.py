@@ -143,3 +143,19 @@ def test_material_download_only_to_the_enterprise_and_its_handlers(client, desk,
         if status == 200:
             assert b"".join(response.streaming_content) == PDF
             assert response["Content-Security-Policy"]
+
+
+def test_sitemap_lists_published_services_only(client, desk, catalogue):
+    catalogue("draft-two", publish_it=False)
+    body = client.get("/sitemap.xml").content.decode()
+    assert f"/services/guide/{desk.service.code}/" in body and "draft-two" not in body
+
+
+def test_guide_pages_are_public_and_unpublishing_takes_them_down(client, desk, people):
+    from apps.editorial import actions as editorial
+
+    url = reverse("services:guide_detail", kwargs={"code": desk.service.code})
+    assert client.get(url).status_code == 200
+    editorial.unpublish(desk.service, by=people.publisher)
+    assert client.get(url).status_code == 410
+    assert desk.service.name not in client.get(reverse("services:index")).content.decode()
