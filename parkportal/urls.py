@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("enterprises/", include("apps.enterprises.urls")),
     path("talent/", include("apps.talent.urls")),
     path("stations/", include("apps.stations.urls")),
+    path("services/", include("apps.services.urls")),
+    path("account/", include("apps.accounts.enterprise_urls")),
     path("preview/", include("apps.editorial.urls")),
     path("", include("apps.portal.urls")),
     prefix_default_language=False,

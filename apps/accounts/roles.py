@@ -23,12 +23,13 @@ class Role:
 
 _VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.view_workdayoverride",
                    "enterprises.view_qualificationkind", "enterprises.view_platformkind",
-                   "talent.view_programmecategory", "stations.view_stationkind", "stations.view_stationservice")
+                   "talent.view_programmecategory", "stations.view_stationkind", "stations.view_stationservice",
+                   "services.view_servicegroup")
 
 # Content models published through the editorial workflow. Editors write them;
 # reviewers and publishers read them (their decisions are workflow actions).
 _CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform",
-                   "talent.talentprogramme", "stations.servicestation")
+                   "talent.talentprogramme", "stations.servicestation", "services.service")
 
 
 def _content(*actions: str) -> tuple[str, ...]:
@@ -38,6 +39,10 @@ def _content(*actions: str) -> tuple[str, ...]:
         for action in actions
     )
 
+
+# The service desk reads the catalogue and works on requests through actions (apps.services.rules).
+_SERVICE_DESK = ("services.view_service", "services.view_servicerequest", "services.change_servicerequest",
+                 "enterprises.view_enterprise")
 
 _EDITORIAL_READ = (
     "editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote",
@@ -90,13 +95,13 @@ ROLES: dict[str, Role] = {
             SERVICE_AGENT,
             "服务专员",
             _("受理和办理企业服务诉求"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _SERVICE_DESK,
         ),
         Role(
             SERVICE_SUPERVISOR,
             "服务主管",
             _("分派诉求，跟进差评整改"),
-            permissions=_VIEW_REFERENCE,
+            permissions=_VIEW_REFERENCE + _SERVICE_DESK,
         ),
         Role(
             SITE_ADMIN,
@@ -129,6 +134,7 @@ ROLES: dict[str, Role] = {
                 "talent.add_programmecategory", "talent.change_programmecategory",
                 "stations.add_stationkind", "stations.change_stationkind",
                 "stations.add_stationservice", "stations.change_stationservice",
+                "services.add_servicegroup", "services.change_servicegroup",
                 "enterprises.view_enterprisemembership", "enterprises.add_enterprisemembership",
                 "enterprises.change_enterprisemembership", "enterprises.delete_enterprisemembership",
                 "accounts.view_user",

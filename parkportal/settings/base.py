@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "apps.enterprises",
     "apps.talent",
     "apps.stations",
+    "apps.services",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
@@ -332,6 +333,12 @@ CELERY_BEAT_SCHEDULE = {
     "core.prune_outbox": {
         "task": "core.prune_outbox",
         "schedule": crontab(minute=29, hour=3),
+    },
+    # Service requests: one reminder before the due date, one overdue alert (apps.services.actions.alerts).
+    "services.send_deadline_alerts": {
+        "task": "services.send_deadline_alerts",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
     },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",

@@ -1,0 +1,49 @@
+"""The deadline clock of a request, in working days (工作日) on the official calendar.
+
+The clock starts at acceptance: the due date is the ``deadline_days``-th working
+day after the day of acceptance. Time spent waiting for the requester (补正) does
+not count: the working days from the 补正 request to the answer (after the day
+the request was made, up to and including the answer's day) are added to the
+deadline when the answer arrives. The calendar is ``apps.core.calendar``
+(chinese-calendar plus the admin-entered overrides), in Beijing time.
+"""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from apps.core.calendar import working_calendar
+from apps.core.workdays import SHANGHAI
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def due_date(accepted_at: datetime, deadline_days: int, waited_workdays: int = 0, calendar=None) -> date:
+    calendar = calendar or working_calendar()
+    return calendar.add_workdays(local_day(accepted_at), deadline_days + waited_workdays)
+
+
+def waited(since: datetime, until: datetime, calendar=None) -> int:
+    """Working days lost to waiting for the requester between ``since`` and ``until``."""
+    calendar = calendar or working_calendar()
+    return max(0, calendar.workdays_between(local_day(since), local_day(until)))
+
+
+def today() -> date:
+    return local_day(timezone.now())
+
+
+def reminder_day(due: date, calendar=None) -> date:
+    """The day the reminder goes out: ``PARKPORTAL_SERVICES_REMIND_WORKDAYS`` working days before the due date."""
+    calendar = calendar or working_calendar()
+    before = getattr(settings, "PARKPORTAL_SERVICES_REMIND_WORKDAYS", 1)
+    return calendar.add_workdays(due, -before) if before else due
+
+
+def due_soon_until(day: date, calendar=None) -> date:
+    """The last due date counted as "due soon" on ``day`` (the dashboard's window)."""
+    calendar = calendar or working_calendar()
+    return calendar.add_workdays(day, getattr(settings, "PARKPORTAL_SERVICES_DUE_SOON_WORKDAYS", 2))
