@@ -43,6 +43,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import timedelta
@@ -220,21 +221,23 @@ def free_port() -> int:
 
 def start_gunicorn(port: int) -> subprocess.Popen:
     """The Procfile's web process (without its access log) on loopback."""
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "parkportal.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "2"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 180  # a loaded machine imports Django slowly
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{STATIC_PATH}", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{STATIC_PATH}", timeout=5) as response:
                 if response.status == 200:
                     return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.terminate()
-    raise SystemExit("gunicorn did not start: " + (server.stderr.read() if server.stderr else ""))
+    log.seek(0)
+    raise SystemExit("gunicorn did not start:\n" + log.read())
 
 
 def fetch(url: str) -> tuple[int, dict, bytes]:
@@ -353,7 +356,8 @@ def run(args) -> int:
                 rounds[label].append(wrk(base_url + path, args.seconds, args.connections))
         best = {label: max(values) for label, values in rounds.items()}
         print(f"wrk on loopback, {args.connections} connections, {args.seconds:g} s a run, best of 3 "
-              f"(gunicorn 2 workers x 2 threads; the page cache in Redis):")
+              f"(gunicorn 2 workers x 2 threads; the page cache in Redis); "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs:")
         for label, values in rounds.items():
             ratio = best[label] / best["static"]
             print(f"  {label:<8}{targets[label]:<32} req/s {' '.join(f'{v:8.0f}' for v in values)}"
