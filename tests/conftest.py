@@ -21,6 +21,42 @@ def missing(reason: str):
     pytest.skip(reason)
 
 
+#: The queues the Procfile's worker consumes (CELERY_TASK_ROUTES).
+BROKER_QUEUES = ("celery", "media", "video")
+
+
+def purge_broker_queues() -> None:
+    """Empty this test process's queues on the real broker (each pytest-xdist worker
+    has its own: parkportal/settings/test.py)."""
+    from parkportal.celery import app
+
+    with app.connection_for_write() as conn:
+        for name in BROKER_QUEUES:
+            try:
+                conn.default_channel.queue_purge(name)
+            except Exception:  # noqa: BLE001 - a queue never declared (RabbitMQ), a broker down
+                conn.release()
+                return
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _broker_empty_at_start(_render_guard_installed):
+    """Tasks left on the broker by an interrupted earlier run are not this run's."""
+    if _render_guard_installed:  # Django is set up (not a -p no:django run)
+        purge_broker_queues()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _broker_empty_after_committing_tests(request):
+    """Tests on a transactional database run their on-commit callbacks for real, which
+    queue tasks (notifications, renditions) on the broker; no later test inherits them
+    (a test's own worker would otherwise work through them first)."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        purge_broker_queues()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Cached rows (site settings) must not outlive the test that wrote them.
