@@ -4,9 +4,10 @@
 ``render_renditions`` runs the encodes in a small thread pool (Pillow releases
 the GIL while encoding), admitted by a ``MemoryGate`` so that concurrent
 encodes stay within a memory budget, and hands freed heap back to the OS
-(``malloc_trim``) after big ones. bench/media measures each piece: the pool
-is what meets the time target, and without the gate or the trim the peak RSS
-with AVIF rises from about 100 MB to 125-130 MB. Framework-free.
+(``malloc_trim``) after big ones. ``bench/media/run.py --tuning`` measures each
+piece turned off: without the pool the AVIF set is slower, and with the pool
+but without the gate or the trim the peak RSS with AVIF rises from about 100 MB
+to 125-130 MB. Framework-free.
 """
 
 from __future__ import annotations
