@@ -45,10 +45,12 @@ COLUMN = {"name": "企业名录", "type": ColumnType.OVERVIEW, "description": "�
 
 
 def _int(value):
+    """A filter's row id, or None (also for numbers no id column can hold)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 def _page(request, queryset):
