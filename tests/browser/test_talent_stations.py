@@ -29,7 +29,7 @@ def _tasks_run_in_process(monkeypatch):
     filling the test broker's queue folder, which parallel test workers share."""
     from parkportal.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture
