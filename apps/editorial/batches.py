@@ -8,13 +8,12 @@ edited or submitted on their own.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, require_state
 
-from .bulk import any_of, is_postgresql
 from .models import BatchEntry, ReviewBatch, Status, Visibility
 
 
@@ -37,21 +36,12 @@ def refuse_if_batched(item) -> None:
         )
 
 
-def _postgresql() -> bool:
-    return is_postgresql(BatchEntry)
-
-
 def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
-    """The same rule as refuse_if_batched, for many items of one type: one query
-    (an array parameter on PostgreSQL; 5,000 ids per query elsewhere)."""
-    size = max(len(ids), 1) if _postgresql() else 5000
-    for start in range(0, len(ids), size):
-        part = ids[start:start + size]
+    """The same rule as refuse_if_batched, for many items of one type: one query per 1,000 ids."""
+    for start in range(0, len(ids), 1000):
         entry = (
             BatchEntry.objects.filter(
-                content_type=content_type,
-                object_id__in=any_of(BatchEntry, part, "text"),
-                batch__visibility=Visibility.NONE,
+                content_type=content_type, object_id__in=ids[start:start + 1000], batch__visibility=Visibility.NONE,
             )
             .exclude(batch__status=Status.ARCHIVED)
             .select_related("batch")
@@ -66,31 +56,11 @@ def _refuse_if_any_batched(content_type, ids: list[str]) -> None:
 
 def _require_latest_drafts(model, members: list[tuple]) -> None:
     """Each (pk, revision id) names an item whose latest revision it is, in draft or
-    changes requested: read from the rows (one statement on PostgreSQL, 1,000 members
-    per query elsewhere), not from the caller's copies; a message is built only for a refusal."""
+    changes requested: read from the rows (1,000 members per query), not from the
+    caller's copies; a message is built only for a refusal."""
     wanted = dict(members)
     editable = (Status.DRAFT, Status.CHANGES_REQUESTED)
     pks = list(wanted)
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor == "postgresql":  # one statement, whatever the number of members
-        opts, quote = model._meta, connection.ops.quote_name
-        pk_type = opts.pk.rel_db_type(connection)
-        revision_type = opts.get_field("latest_revision").rel_db_type(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.id, t.{quote(opts.pk.column)} IS NULL FROM unnest(%s::{pk_type}[], %s::{revision_type}[]) AS m(id, rev) "
-                f"LEFT JOIN {quote(opts.db_table)} t ON t.{quote(opts.pk.column)} = m.id "
-                f"WHERE t.{quote(opts.pk.column)} IS NULL OR t.{quote(opts.get_field('latest_revision').column)} IS DISTINCT FROM m.rev "
-                f"OR t.{quote(opts.get_field('status').column)} NOT IN (%s, %s) LIMIT 1",
-                [pks, [wanted[pk] for pk in pks], *map(str, editable)],
-            )
-            bad = cursor.fetchone()
-        if bad is None:
-            return
-        if bad[1]:
-            raise InvalidTransition(_("批次中的部分内容已被删除，请重新生成批次。"))
-        item = model._base_manager.get(pk=bad[0])
-        raise InvalidTransition(_("《%(item)s》的最新版本不是草稿，不能加入批次。") % {"item": item})
     found = 0
     for start in range(0, len(pks), 1000):
         rows = model._base_manager.filter(pk__in=pks[start:start + 1000]).values_list("pk", "latest_revision_id", "status")
@@ -113,7 +83,6 @@ def create_batch(*, title: str, items, by, summary=None, preview_rows=None, desc
     stored with each member (``BatchEntry.preview``); rows that do not pair with
     the members one to one are kept in the batch row, as before 0004.
     """
-    from . import bulk
     from .actions import create_draft
 
     pairs = list(items)
@@ -143,11 +112,12 @@ def create_batch(*, title: str, items, by, summary=None, preview_rows=None, desc
         summary=_("批次包含 %(n)s 项") % {"n": len(pairs)},
     )
     previews = preview_rows if per_member else [{}] * len(pairs)
-    bulk.insert_rows(
-        BatchEntry, ["batch_id", "content_type_id", "object_id", "revision_id", "published_at", "preview"],
-        ((batch.pk, content_type.pk, object_id, revision_id, None, preview)
-         for object_id, (_pk, revision_id), preview in zip(ids, pairs, previews)),
-        copy=len(pairs) >= 200,
+    BatchEntry.objects.bulk_create(
+        [
+            BatchEntry(batch=batch, content_type=content_type, object_id=object_id, revision_id=revision_id, preview=preview)
+            for object_id, (_pk, revision_id), preview in zip(ids, pairs, previews)
+        ],
+        batch_size=1000,
     )
     return batch
 
