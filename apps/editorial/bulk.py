@@ -76,6 +76,30 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
+def insert(model, objs: list, *, via: str) -> list:
+    """``bulk_create`` of ``objs`` as INSERT … VALUES lists.
+
+    On PostgreSQL Django 5.2 sends a bulk insert as UNNEST arrays, which psycopg
+    quotes element by element in Python: with JSON columns (snapshots, previews)
+    that is 2.5x slower than VALUES lists (measured: 2,000 revisions 6.2 s
+    against 2.4 s on a loaded machine). An expression among the values keeps the
+    VALUES form, so each row's ``via`` field (any plain column) goes in as
+    ``Value(...)`` and is put back afterwards. Same rows, same returned keys.
+    """
+    if not objs:
+        return objs
+    attname = model._meta.get_field(via).attname
+    values = [getattr(obj, attname) for obj in objs]
+    for obj, value in zip(objs, values):
+        setattr(obj, attname, Value(value))
+    try:
+        model._base_manager.bulk_create(objs, batch_size=CHUNK)
+    finally:
+        for obj, value in zip(objs, values):
+            setattr(obj, attname, value)
+    return objs
+
+
 # --- snapshots as serialize() makes them, without a query per item ----------------------
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
@@ -177,13 +201,13 @@ def _check_editable(model, items: list, by) -> None:
             )
 
 
-def _create_rows(model, shape: _Shape, changes: list[DraftChange], by, now) -> None:
+def _create_rows(model, shape: _Shape, changes: list[DraftChange], by) -> None:
     """New items: the rows (the row is the draft) and their child rows."""
     items = []
     for change in changes:
         change.item.stamp(by)
         items.append(change.item)
-    model._base_manager.bulk_create(items, batch_size=CHUNK)
+    insert(model, items, via="created_by")
     _write_children(shape, changes, replace=False)
 
 
@@ -200,7 +224,7 @@ def _write_children(shape: _Shape, changes: list[DraftChange], *, replace: bool)
             child_model(**{fk.attname: change.item.pk}, **row)
             for change in touched for row in change.children[accessor]
         ]
-        child_model._base_manager.bulk_create(rows, batch_size=CHUNK)
+        insert(child_model, rows, via=fk.name)
         created = iter(rows)
         for change in touched:
             change.children[accessor] = [next(created) for _row in change.children[accessor]]
@@ -275,7 +299,7 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
     if changed_fields:
         model._base_manager.bulk_update([change.item for change in drafts_in_row], sorted(changed_fields), batch_size=CHUNK)
     _write_children(shape, drafts_in_row, replace=True)
-    _create_rows(model, shape, new, by, now)
+    _create_rows(model, shape, new, by)
 
     # The snapshots, then the revisions.
     numbers = {}
@@ -310,7 +334,7 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
         )
         revisions.append(change.revision)
         written.append(change)
-    Revision.objects.bulk_create(revisions, batch_size=CHUNK)
+    insert(Revision, revisions, via="kind")
 
     # Workflow state, as record_revision leaves it: latest revision, draft (changes requested stays).
     latest_revision = Subquery(
@@ -334,5 +358,5 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
             object_repr=str(item)[:300], from_state=str(was), to_state=str(becomes), note=note_of(item),
             data={"revision": revision.number, **(audit_data or {})},
         ))
-    AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    insert(AuditEntry, entries, via="action")
     return changes

@@ -107,6 +107,8 @@ class Run:
         if self.result.base_errors:
             raise self.result.base_errors[0].error
         self.outcomes = [resource.outcome(row) for row in self.result.rows]
+        if not dry_run and self.result.has_errors():  # the library rolled the writes back
+            raise ImportRefused(next(e.message for o in self.outcomes for e in o.errors if e.code == "error"))
 
     @property
     def errors(self) -> list:
