@@ -111,16 +111,13 @@ def create_batch(*, title: str, items, by, summary=None, preview_rows=None, desc
         },
         summary=_("批次包含 %(n)s 项") % {"n": len(pairs)},
     )
-    from .bulk import insert
-
     previews = preview_rows if per_member else [{}] * len(pairs)
-    insert(
-        BatchEntry,
+    BatchEntry.objects.bulk_create(
         [
             BatchEntry(batch=batch, content_type=content_type, object_id=object_id, revision_id=revision_id, preview=preview)
             for object_id, (_pk, revision_id), preview in zip(ids, pairs, previews)
         ],
-        via="batch",
+        batch_size=1000,
     )
     return batch
 
