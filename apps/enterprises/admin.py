@@ -1,9 +1,10 @@
 """Admin: the directory's items (editorial), their spreadsheet import and export,
 the reference lists, enterprise accounts and the import history.
 
-Import is a custom upload → preview → confirm flow on the import layer
-(:mod:`.actions`); export uses the changelist's own queryset (current
-filters and search) and django-import-export's Resource (:mod:`.resources`).
+Import is an upload → preview (the resource's dry run) → confirm flow
+(:mod:`.actions`, :mod:`.importing`); export uses the changelist's own
+queryset (current filters and search) and the same django-import-export
+resource (:mod:`.resources`).
 """
 
 from django.contrib import admin, messages
@@ -34,8 +35,7 @@ from .models import (
     Qualification,
     QualificationKind,
 )
-from .resources import FORMATS
-from .targets import target_for
+from .resources import FORMATS, resource_for
 
 STATUS_LABELS = {"new": gettext_lazy("新增"), "updated": gettext_lazy("更新"), "unchanged": gettext_lazy("未变化"), "invalid": gettext_lazy("有错误")}
 
@@ -63,7 +63,7 @@ class SpreadsheetAdminMixin:
 
     @property
     def target(self):
-        return target_for(self.model)
+        return resource_for(self.model)
 
     def has_import_permission(self, request) -> bool:
         return actions.may_import(request.user, self.target)

@@ -5,8 +5,8 @@ public version once published, drafts live in revisions, and every write
 goes through :mod:`apps.enterprises.actions` (which compute the pinyin sort
 key and normalise the credit code: ``save()`` stays dumb).
 
-Field lengths and types match the import layer (:mod:`.importing`): a value
-that passes the import's validation always fits the column.
+Field lengths and types match the import's columns (:mod:`.columns`): a
+value that passes the import's rules always fits the column.
 """
 
 import datetime as dt
@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import credit_code as cc
-from apps.core.models import TimeStampedModel
+from apps.core.models import IndustryCluster, TimeStampedModel
 from apps.core.urls_safety import validate_safe_url
 from apps.editorial.models import EditorialModel, EditorialQuerySet
 from apps.media.models import OrderedImage
 
 from .collation import KEY_MAX_LENGTH
-from .importing import HEADCOUNT_BANDS
+from .columns import COLUMNS, PLATFORM_COLUMNS, display
+from .headcount import HEADCOUNT_BANDS
 
 # --- reference lists ---------------------------------------------------------------
 
@@ -226,13 +227,34 @@ class Enterprise(EditorialModel):
     @classmethod
     def batch_preview_changes(cls, snapshots: list[dict]) -> list[list[dict]]:
         """A review batch's diff of new enterprises, from their snapshots (see ``ReviewBatch.diff_rows``)."""
-        from .targets import target_for
-
-        return target_for(cls).preview_changes(snapshots)
+        names = {
+            "cluster": dict(IndustryCluster.objects.values_list("pk", "name")),
+            "qualifications": dict(QualificationKind.objects.values_list("pk", "name")),
+        }
+        return _preview_changes(cls, COLUMNS, snapshots, names)
 
     def image_ids(self) -> list[int]:
         """The logo and the photos, for one renditions prefetch."""
         return [pk for pk in [self.logo_id, *(p.image_id for p in self.photos.all())] if pk]
+
+
+def _preview_changes(model, columns, snapshots: list[dict], names: dict) -> list[list[dict]]:
+    """Each new item's non-empty columns as the import's preview shows them, read
+    from its revision's snapshot (a review batch stores no copy of them)."""
+    result = []
+    for snapshot in snapshots:
+        fields, children = (snapshot or {}).get("fields", {}), (snapshot or {}).get("children", {})
+        changes = []
+        for column in columns:
+            if column.attname is None:  # qualifications: the child rows' kinds
+                value = tuple(row["kind_id"] for row in children.get(column.key, [])) or None
+            else:
+                raw = fields.get(column.attname)
+                value = None if raw in (None, "") else model._meta.get_field(column.attname).to_python(raw)
+            if value is not None:
+                changes.append({"field": column.header, "old": "", "new": display(column.key, value, names)})
+        result.append(changes)
+    return result
 
 
 def _image_problems(item, field_attnames: list[str]) -> list[str]:
@@ -368,9 +390,12 @@ class Platform(EditorialModel):
     @classmethod
     def batch_preview_changes(cls, snapshots: list[dict]) -> list[list[dict]]:
         """A review batch's diff of new platforms, from their snapshots (see ``ReviewBatch.diff_rows``)."""
-        from .targets import target_for
-
-        return target_for(cls).preview_changes(snapshots)
+        hosts = {(snapshot or {}).get("fields", {}).get("host_id") for snapshot in snapshots} - {None}
+        names = {
+            "kind": dict(PlatformKind.objects.values_list("pk", "name")),
+            "host": dict(Enterprise._base_manager.filter(pk__in=hosts).values_list("pk", "name")),
+        }
+        return _preview_changes(cls, PLATFORM_COLUMNS, snapshots, names)
 
     def submission_problems(self) -> list[str]:
         return _image_problems(self, [])

@@ -348,27 +348,28 @@ def test_platforms_import_through_the_same_flow(editor_client, people, enterpris
 def test_the_job_page_shows_progress_while_a_large_file_is_analysed(
     editor_client, people, broker_queue, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from apps.enterprises import importing
+
     monkeypatch.setattr(actions, "SYNC_ROW_LIMIT", 3)
-    monkeypatch.setattr(actions, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_of(upload(editor_client, csv_file(rows(10), "gbk")))
     assert job.status == ImportStatus.ANALYSING and job.row_count == 10
-    table = actions._read(job)
-    data_rows, shown = table.rows, []
+    shown, report = [], importing.report_progress
 
-    def rows_read_while_watching_the_page():
-        # The page as an editor sees it before each row is read (what the worker reported).
-        for cells in data_rows:
-            page = editor_client.get(f"{IMPORT_URL}{job.pk}/").content.decode()
+    def report_and_watch_the_page(*args):
+        # The page as an editor sees it right after each report of the worker.
+        report(*args)
+        page = editor_client.get(f"{IMPORT_URL}{job.pk}/").content.decode()
+        if '<progress id="import-progress"' in page:
             shown.append(page.split('<progress id="import-progress"', 1)[1].split("</p>", 1)[0])
-            yield cells
 
-    table.rows = rows_read_while_watching_the_page()
-    actions.analyse_import(job.pk, table=table)
+    monkeypatch.setattr(importing, "report_progress", report_and_watch_the_page)
+    importing.analyse_import(job.pk)
     percents = [part.split("</progress>", 1)[1].strip() for part in shown]
-    # Reported every 2 rows: 0% before the first report, then 20%, 40% … while reading.
-    assert percents == ["0%", "0%", "20%", "20%", "40%", "40%", "60%", "60%", "80%", "80%"]
-    assert 'value="4"' in shown[4] and 'max="10"' in shown[4]
+    # Reported every 2 rows while the rows are checked: 0% at the start, then 20%, 40% …
+    assert percents == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    assert 'value="4"' in shown[2] and 'max="10"' in shown[2]
     job.refresh_from_db()
     assert job.status == ImportStatus.PREVIEWED and job.counts["new"] == 10
     assert actions.progress_of(job)["percent"] == 100

@@ -1,7 +1,9 @@
-"""Enterprise import: header mapping, cell rules, duplicates, diffing, round trips.
+"""Enterprise import: header mapping, cell rules, duplicates, the preview's
+new / updated / unchanged / invalid rows, round trips.
 
-Everything here is framework-free: files are generated in the tests, the
-"database" is a dict of cleaned values keyed by credit code.
+Files are generated in the tests and run through the resource's dry run (the
+preview) with fixed name lookups; the rows compared against are stored through
+the real import.
 """
 
 import datetime as dt
@@ -18,21 +20,16 @@ import pytest
 
 from apps.core import credit_code as cc
 from apps.core.credit_code import compute_check_char
-from apps.enterprises import importing
-from apps.enterprises.importing import (
-    COLUMNS,
-    HEADCOUNT_BANDS,
-    Status,
-    band_for_headcount,
-    clean_text,
-    count_outcomes,
-    diff_against,
-    export_rows,
-    header_key,
-    match_headers,
-    validate_rows,
-)
+from apps.enterprises import columns as columns_module
+from apps.enterprises import parsers
+from apps.enterprises.cells import clean_text
+from apps.enterprises.columns import COLUMNS, header_key, match_headers
+from apps.enterprises.headcount import HEADCOUNT_BANDS, band_for_headcount
+from apps.enterprises.importing import Run
+from apps.enterprises.resources import EnterpriseResource, export_file
 from apps.enterprises.spreadsheets import Table, read_table, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2025, 6, 30)
@@ -60,8 +57,18 @@ def table(headers, *rows, header_row=1, format="csv"):
     return Table(headers=list(headers), rows=[list(r) for r in rows], header_row=header_row, format=format)
 
 
+def dry_run(the_table, *, clusters=CLUSTERS, today=TODAY, **kwargs):
+    """The preview of a table: the resource's dry run with fixed name lookups."""
+    resource = EnterpriseResource(lookups={"cluster": clusters, "qualifications": QUALIFICATIONS}, today=today, **kwargs)
+    return Run(resource, the_table, dry_run=True)
+
+
 def plan_for(headers, *rows, **kwargs):
-    return validate_rows(table(headers, *rows, **kwargs), clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
+    return dry_run(table(headers, *rows, **kwargs))
+
+
+def counts_of(run):
+    return {k: v for k, v in run.counts().items() if k in ("new", "updated", "unchanged", "invalid")}
 
 
 def one_cell(header, value, *, extra=None):
@@ -69,7 +76,7 @@ def one_cell(header, value, *, extra=None):
     headers = ["企业名称", "统一社会信用代码", header]
     plan = plan_for(headers, ["测试科技有限公司", CODE, value])
     assert not plan.file_errors
-    (row,) = plan.rows
+    (row,) = plan.outcomes
     return row
 
 
@@ -130,7 +137,7 @@ def test_headers_match_in_chinese_or_english_ignoring_spaces_width_case_and_requ
 def test_every_english_key_and_chinese_header_is_recognised():
     for column in COLUMNS:
         for name in (column.key, column.header, *column.aliases):
-            assert importing._HEADER_INDEX[header_key(name)] is column
+            assert columns_module._HEADER_INDEX[header_key(name)] is column
 
 
 def test_an_unknown_column_is_a_warning_not_an_error():
@@ -138,7 +145,7 @@ def test_an_unknown_column_is_a_warning_not_an_error():
     assert not plan.file_errors
     assert [w.code for w in plan.warnings] == ["unknown_column"]
     assert "备注" in plan.warnings[0].message and "C列" in plan.warnings[0].message
-    assert plan.rows[0].is_valid
+    assert plan.outcomes[0].is_valid
 
 
 def test_a_missing_required_column_is_an_error_for_the_whole_file():
@@ -148,7 +155,7 @@ def test_a_missing_required_column_is_an_error_for_the_whole_file():
     assert error.field == "credit_code" and error.row == 1
     assert error.message.startswith("第1行表头：缺少必填列“统一社会信用代码”")
     assert "编码" in error.message  # garbled GBK headers are the usual cause
-    assert plan.rows == []
+    assert plan.outcomes == []
     assert not plan.is_valid
 
 
@@ -164,8 +171,8 @@ def test_two_columns_for_one_field_are_an_error():
 def test_a_bad_check_character_names_row_column_and_expected_character():
     rows = [[f"公司{i}", code_for(f"916501000000{i:05d}")] for i in range(10)]
     plan = plan_for(["企业名称", "统一社会信用代码"], *rows, ["乙公司", CODE[:17] + "X"])
-    assert all(row.is_valid for row in plan.rows[:-1])
-    row = plan.rows[-1]
+    assert all(row.is_valid for row in plan.outcomes[:-1])
+    row = plan.outcomes[-1]
     assert row.row == 12
     (error,) = row.errors
     assert error.code == "check_character"
@@ -181,15 +188,15 @@ def test_a_bad_check_character_names_row_column_and_expected_character():
     ids=["lower", "full-width", "spaces", "hyphen", "ideographic-space"],
 )
 def test_lower_case_full_width_and_spaced_codes_are_accepted_and_normalised(raw):
-    row = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", raw]).rows[0]
+    row = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", raw]).outcomes[0]
     assert row.is_valid
-    assert row.credit_code == CODE
+    assert row.key == CODE
 
 
 @pytest.mark.parametrize(("letter", "hint"), [("I", "“1”"), ("O", "“0”")])
 def test_codes_with_i_or_o_are_rejected_with_the_rule(letter, hint):
     raw = CODE[:10] + letter + CODE[11:]
-    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", raw]).rows[0].errors
+    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", raw]).outcomes[0].errors
     assert error.code == "invalid_character"
     assert "I、O、S、V、Z" in error.message and hint in error.message
     assert error.message.startswith("第2行，统一社会信用代码：第11位字符")
@@ -197,17 +204,17 @@ def test_codes_with_i_or_o_are_rejected_with_the_rule(letter, hint):
 
 @pytest.mark.parametrize("code", [CODE_C, CODE_D, code_for("A1100000MB0123456")])
 def test_codes_from_authorities_a_n_and_y_are_accepted(code):
-    assert plan_for(["企业名称", "统一社会信用代码"], ["甲公司", code]).rows[0].credit_code == code
+    assert plan_for(["企业名称", "统一社会信用代码"], ["甲公司", code]).outcomes[0].key == code
 
 
 def test_a_code_mangled_into_scientific_notation_by_excel_gets_a_specific_message():
-    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", "9.11E+17"]).rows[0].errors
+    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", "9.11E+17"]).outcomes[0].errors
     assert error.code == "scientific_notation"
     assert "文本" in error.message
 
 
 def test_a_missing_code_reuses_the_validator_message():
-    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", " "]).rows[0].errors
+    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["甲公司", " "]).outcomes[0].errors
     assert error.code == "empty"
     assert error.message == "第2行，统一社会信用代码：" + cc.MESSAGES["empty"]
 
@@ -231,7 +238,7 @@ def test_the_fast_path_for_canonical_codes_agrees_with_the_core_validator():
             except cc.CreditCodeError:
                 pass
         code = body + last
-        fast = importing._fast_credit_code(code)
+        fast = parsers.fast_credit_code(code)
         core = cc.is_valid(code) and cc.normalize(code) == code
         assert fast == core, code
         accepted += fast
@@ -249,8 +256,8 @@ def test_a_code_that_appears_twice_marks_every_later_occurrence_and_names_the_fi
         ["甲公司（重复）", CODE.lower()],
         ["丙公司", "９１１１００００６０００３７３４１Ｌ"],
     )
-    assert [r.is_valid for r in plan.rows] == [True, True, False, False]
-    for row in plan.rows[2:]:
+    assert [r.is_valid for r in plan.outcomes] == [True, True, False, False]
+    for row in plan.outcomes[2:]:
         (error,) = row.errors
         assert error.code == "duplicate"
         assert error.message.startswith(f"第{row.row}行，统一社会信用代码：与第2行重复")
@@ -281,13 +288,9 @@ def test_only_one_cluster_per_enterprise():
 
 
 def test_extra_keys_in_the_mapping_act_as_aliases():
-    plan = validate_rows(
-        table(["企业名称", "统一社会信用代码", "所属产业"], ["甲公司", CODE, "材料"]),
-        clusters={**CLUSTERS, "材料": 4},
-        qualifications=QUALIFICATIONS,
-    )
-    assert plan.rows[0].values["cluster"] == 4
-    assert plan.cluster_names[4] == "新材料"
+    plan = dry_run(table(["企业名称", "统一社会信用代码", "所属产业"], ["甲公司", CODE, "材料"]), clusters={**CLUSTERS, "材料": 4})
+    assert plan.outcomes[0].values["cluster"] == 4
+    assert plan.resource.show("cluster", 4) == "新材料"
 
 
 @pytest.mark.parametrize(
@@ -470,21 +473,21 @@ def test_bad_phone_numbers_are_rejected(raw):
 
 def test_a_missing_name_is_an_error():
     for raw in ("", "  ", "\u3000", "无"):
-        (error,) = plan_for(["企业名称", "统一社会信用代码"], [raw, CODE]).rows[0].errors
+        (error,) = plan_for(["企业名称", "统一社会信用代码"], [raw, CODE]).outcomes[0].errors
         assert (error.code, error.field) == ("required", "name")
         assert error.message == "第2行，企业名称：必填，不能为空。"
 
 
 def test_a_pinyin_annotated_name_is_cleaned():
-    row = plan_for(["企业名称", "统一社会信用代码", "地址"], ["新(xīn)疆(jiāng)镕信科技有限公司", CODE, "高新区(qū)北京南路"]).rows[0]
+    row = plan_for(["企业名称", "统一社会信用代码", "地址"], ["新(xīn)疆(jiāng)镕信科技有限公司", CODE, "高新区(qū)北京南路"]).outcomes[0]
     assert row.values["name"] == "新疆镕信科技有限公司"
     assert row.values["address"] == "高新区北京南路"
 
 
 def test_names_fold_full_width_letters_but_keep_chinese_punctuation_and_use_full_width_brackets():
-    row = plan_for(["企业名称", "统一社会信用代码"], ["\u3000ＡＢＣ科技（新疆）有限公司，分公司 ", CODE]).rows[0]
+    row = plan_for(["企业名称", "统一社会信用代码"], ["\u3000ＡＢＣ科技（新疆）有限公司，分公司 ", CODE]).outcomes[0]
     assert row.values["name"] == "ABC科技（新疆）有限公司，分公司"
-    row = plan_for(["企业名称", "统一社会信用代码"], ["ABC科技(新疆)有限公司", CODE]).rows[0]
+    row = plan_for(["企业名称", "统一社会信用代码"], ["ABC科技(新疆)有限公司", CODE]).outcomes[0]
     assert row.values["name"] == "ABC科技（新疆）有限公司"
 
 
@@ -499,13 +502,13 @@ def test_clean_text_kinds():
 
 def test_placeholders_count_as_empty_and_clear_markers_clear():
     headers = ["企业名称", "统一社会信用代码", "网站", "地址", "资质"]
-    row = plan_for(headers, ["甲公司", CODE, "无", "（清空）", "/"]).rows[0]
+    row = plan_for(headers, ["甲公司", CODE, "无", "（清空）", "/"]).outcomes[0]
     assert row.is_valid
     assert row.values == {"name": "甲公司", "credit_code": CODE, "address": None}
 
 
 def test_a_required_field_cannot_be_cleared():
-    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["（清空）", CODE]).rows[0].errors
+    (error,) = plan_for(["企业名称", "统一社会信用代码"], ["（清空）", CODE]).outcomes[0].errors
     assert error.code == "required"
 
 
@@ -517,8 +520,8 @@ def test_overlong_text_is_rejected_with_the_limit():
 
 def test_short_rows_and_blank_rows_keep_spreadsheet_row_numbers():
     plan = plan_for(["企业名称", "统一社会信用代码", "地址"], ["甲公司", CODE], [], ["乙公司", CODE_B, "北京南路"], header_row=3)
-    assert [row.row for row in plan.rows] == [4, 6]
-    assert plan.rows[0].is_valid and "address" not in plan.rows[0].values
+    assert [row.row for row in plan.outcomes] == [4, 6]
+    assert plan.outcomes[0].is_valid and "address" not in plan.outcomes[0].values
 
 
 # -- a whole file --------------------------------------------------------------------------
@@ -542,18 +545,18 @@ def sample_rows():
 
 def test_gbk_csv_with_mistakes_is_validated_row_by_row():
     data = write_csv(HEADERS, sample_rows(), encoding="gbk")
-    plan = validate_rows(read_table(data), clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
+    plan = dry_run(read_table(data))
 
     assert [w.code for w in plan.warnings] == ["unknown_column"]  # 备注; 序号 is ignored silently
-    assert [row.row for row in plan.rows] == [2, 3, 4, 5, 6, 7, 8, 9]
-    assert [row.is_valid for row in plan.rows] == [True, True, True, False, False, False, False, False]
-    assert plan.rows[2].values["name"] == "区块链科技有限公司"
-    assert plan.rows[1].credit_code == CODE_B
+    assert [row.row for row in plan.outcomes] == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert [row.is_valid for row in plan.outcomes] == [True, True, True, False, False, False, False, False]
+    assert plan.outcomes[2].values["name"] == "区块链科技有限公司"
+    assert plan.outcomes[1].key == CODE_B
     messages = [error.message for error in plan.errors]
     assert messages[0].startswith("第5行，统一社会信用代码（必填）：校验码错误：第18位应为“L”")
     assert "第6行，企业名称*：必填，不能为空。" in messages
     assert any(m.startswith("第6行，所属产业：未知的产业集群“新能源”") for m in messages)
-    codes_row_7 = {e.code for e in plan.rows[5].errors}
+    codes_row_7 = {e.code for e in plan.outcomes[5].errors}
     assert codes_row_7 == {"unknown_qualification", "invalid_date", "negative"}
     assert any(m.startswith("第8行，统一社会信用代码（必填）：与第2行重复") for m in messages)
     assert any(m.startswith("第9行，统一社会信用代码（必填）：第12位字符“O”不合法") for m in messages)
@@ -569,9 +572,9 @@ def test_xlsx_with_real_dates_and_numbers_is_validated():
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    plan = validate_rows(read_table(buffer.getvalue()), clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
+    plan = dry_run(read_table(buffer.getvalue()))
 
-    first, second = plan.rows
+    first, second = plan.outcomes
     assert plan.is_valid
     assert first.values["founded_on"] == dt.date(2015, 3, 1)
     assert first.values["registered_capital"] == Decimal("1200")
@@ -582,144 +585,136 @@ def test_xlsx_with_real_dates_and_numbers_is_validated():
     assert "phone" not in second.values
 
 
-# -- diffing ------------------------------------------------------------------------------
+# -- the preview against the directory ---------------------------------------------------
 
 
-def existing_from(outcomes):
-    return {o.credit_code: dict(o.values) for o in outcomes if o.status in (Status.NEW, Status.UPDATED, Status.UNCHANGED)}
+@pytest.fixture
+def stored(people, kinds):
+    """Import a file for real (draft versions written); the lookups are the database's."""
+
+    def store(headers, *rows):
+        resource = EnterpriseResource(today=TODAY, by=people.editor, summary="批量导入")
+        run = Run(resource, table(headers, *rows), dry_run=False)
+        assert not any(o.errors for o in run.outcomes), [e.message for e in run.errors]
+        return run
+
+    return store
 
 
-def test_diff_marks_rows_new_updated_unchanged_and_invalid():
+def preview(headers, *rows):
+    return Run(EnterpriseResource(today=TODAY), table(headers, *rows), dry_run=True)
+
+
+def test_the_preview_marks_rows_new_updated_unchanged_and_invalid(stored):
     headers = ["企业名称", "统一社会信用代码", "注册资本", "资质", "地址"]
-    plan = plan_for(
+    stored(headers, ["甲公司", CODE, "1200.0000", "科技型中小企业、高新技术企业", "旧地址"], ["乙公司（旧名）", CODE_B, "500", "", "北京南路1号"])
+    outcomes = preview(
         headers,
         ["甲公司", CODE, "1200", "高新技术企业、科技型中小企业", ""],
         ["乙公司", CODE_B, "500", "", "北京南路1号"],
         ["丙公司", CODE_C, "100", "", ""],
         ["", CODE_D, "100", "", ""],
-    )
-    existing = {
-        CODE: {"name": "甲公司", "credit_code": CODE, "registered_capital": Decimal("1200.0000"), "qualifications": [12, 11], "address": "旧地址"},
-        CODE_B: {"name": "乙公司（旧名）", "credit_code": CODE_B, "registered_capital": Decimal("500"), "address": "北京南路1号", "website": "https://b.cn"},
-    }
-
-    outcomes = diff_against(plan, existing)
-
-    assert [o.status for o in outcomes] == [Status.UNCHANGED, Status.UPDATED, Status.NEW, Status.INVALID]
+    ).outcomes
+    assert [o.status for o in outcomes] == ["unchanged", "updated", "new", "invalid"]
     unchanged, updated, new, invalid = outcomes
     # An empty cell (address of 甲) leaves the stored value alone; qualification order does not matter.
-    assert unchanged.changes == ()
+    assert unchanged.changes == []
     assert [(c.field, c.header, c.old, c.new) for c in updated.changes] == [("name", "企业名称", "乙公司（旧名）", "乙公司")]
-    assert updated.updates == {"name": "乙公司"}
-    assert updated.changed_fields == ["name"]
     assert new.values == {"name": "丙公司", "credit_code": CODE_C, "registered_capital": Decimal("100")}
     assert invalid.errors and invalid.errors[0].field == "name"
-    assert count_outcomes(outcomes) == {"new": 1, "updated": 1, "unchanged": 1, "invalid": 1}
 
 
-def test_a_clear_marker_is_a_change_only_when_a_value_is_stored():
+def test_a_clear_marker_is_a_change_only_when_a_value_is_stored(stored):
     headers = ["企业名称", "统一社会信用代码", "网站"]
-    plan = plan_for(headers, ["甲公司", CODE, "【清空】"], ["乙公司", CODE_B, "[清空]"])
-    existing = {CODE: {"name": "甲公司", "website": "https://a.cn"}, CODE_B: {"name": "乙公司", "website": ""}}
-    first, second = diff_against(plan, existing)
-    assert first.status == Status.UPDATED
+    stored(headers, ["甲公司", CODE, "https://a.cn"], ["乙公司", CODE_B, ""])
+    first, second = preview(headers, ["甲公司", CODE, "【清空】"], ["乙公司", CODE_B, "[清空]"]).outcomes
+    assert first.status == "updated"
     assert [(c.field, c.old, c.new) for c in first.changes] == [("website", "https://a.cn", None)]
-    assert second.status == Status.UNCHANGED
+    assert second.status == "unchanged"
 
 
-def test_importing_the_same_file_twice_changes_nothing():
+def test_importing_the_same_file_twice_changes_nothing(people, kinds):
     data = write_csv(HEADERS, sample_rows(), encoding="gbk")
-    plan = validate_rows(read_table(data), clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
-    first = diff_against(plan, {})
-    assert count_outcomes(first) == {"new": 3, "updated": 0, "unchanged": 0, "invalid": 5}
-
-    again = validate_rows(read_table(data), clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
-    second = diff_against(again, existing_from(first))
-    assert count_outcomes(second) == {"new": 0, "updated": 0, "unchanged": 3, "invalid": 5}
+    first = Run(EnterpriseResource(today=TODAY, by=people.editor), read_table(data), dry_run=False)
+    assert counts_of(first) == {"new": 3, "updated": 0, "unchanged": 0, "invalid": 5}
+    again = Run(EnterpriseResource(today=TODAY), read_table(data), dry_run=True)
+    assert counts_of(again) == {"new": 0, "updated": 0, "unchanged": 3, "invalid": 5}
 
 
-def test_an_edited_reimport_lists_exactly_the_changed_fields():
-    rows = sample_rows()[:3]
-    plan = plan_for(HEADERS, *rows)
-    existing = existing_from(diff_against(plan, {}))
+def test_an_edited_reimport_lists_exactly_the_changed_fields(stored, kinds):
+    rows = [list(row) for row in sample_rows()[:3]]
+    rows[0][4] = "国家高新技术企业、专精特新中小企业"
+    stored(HEADERS, *rows)
     rows[0][6] = "1,300"  # capital
-    rows[1][4] = "高新技术企业"  # qualifications
-    outcomes = diff_against(plan_for(HEADERS, *rows), existing)
-    assert [o.status for o in outcomes] == [Status.UPDATED, Status.UPDATED, Status.UNCHANGED]
+    rows[1][4] = "国家高新技术企业"  # qualifications
+    run = preview(HEADERS, *rows)
+    outcomes = run.outcomes
+    assert [o.status for o in outcomes] == ["updated", "updated", "unchanged"]
     assert [(c.field, c.old, c.new) for c in outcomes[0].changes] == [("registered_capital", Decimal("1200.5"), Decimal("1300"))]
-    assert [(c.field, c.old, c.new) for c in outcomes[1].changes] == [("qualifications", None, (11,))]
-    assert plan.display("qualifications", (11, 13)) == "高新技术企业、专精特新中小企业"
-    assert plan.display("cluster", 4) == "新材料"
-    assert plan.display("headcount", "20-99") == "20-99人"
+    assert [(c.field, c.old, c.new) for c in outcomes[1].changes] == [("qualifications", None, (kinds.high_tech.pk,))]
+    assert run.resource.show("qualifications", (kinds.high_tech.pk, kinds.little_giant.pk)) == "国家高新技术企业、专精特新“小巨人”企业"
+    assert run.resource.show("cluster", kinds.materials.pk) == "新材料"
+    assert run.resource.show("headcount", "20-99") == "20-99人"
 
 
 # -- export and re-import -------------------------------------------------------------------
 
 
-def stored_records():
-    return [
-        {
-            "name": "新疆镕信新材料有限公司", "short_name": "镕信", "credit_code": CODE, "cluster": 4,
-            "qualifications": (11, 14), "founded_on": dt.date(2015, 3, 1), "registered_capital": Decimal("1200.5"),
-            "headcount": "20-99", "address": "乌鲁木齐高新区（新市区）北京南路1号", "website": "https://rongxin.cn",
-            "phone": "+86 991 1234567", "description": "=HYPERLINK(\"http://evil\",\"点击\")\n第二行",
-            "main_products": "-农用棚膜、青贮包膜",
-        },
-        {"name": "乌鲁木齐堃元生物科技有限公司", "credit_code": CODE_B, "headcount": "0-19", "registered_capital": Decimal("0.5")},
-    ]
+@pytest.mark.parametrize("writer", ["csv", "xlsx"])
+def test_an_exported_file_escapes_formulas_and_reimports_unchanged(people, kinds, enterprises, writer):
+    from apps.enterprises.models import Enterprise
+
+    enterprises.draft(
+        name="新疆镕信新材料有限公司", short_name="镕信", credit_code=CODE, cluster=kinds.materials,
+        qualifications=[{"kind": kinds.high_tech}, {"kind": kinds.little_giant}], founded_on=dt.date(2015, 3, 1),
+        registered_capital=Decimal("1200.5"), headcount="20-99", address="乌鲁木齐高新区（新市区）北京南路1号",
+        website="https://rongxin.cn", phone="+86 991 1234567",
+        description="=HYPERLINK(\"http://evil\",\"点击\")\n第二行", main_products="-农用棚膜、青贮包膜",
+    )
+    enterprises.draft(name="乌鲁木齐堃元生物科技有限公司", credit_code=CODE_B, headcount="0-19", registered_capital=Decimal("0.5"))
+    data = export_file("enterprise", Enterprise.objects.in_directory_order(), writer)[0]
+
+    exported = read_table(data)
+    first = exported.rows[[row[0] for row in exported.rows].index("新疆镕信新材料有限公司")]
+    assert first[exported.headers.index("企业简介")].startswith("'=HYPERLINK")
+    assert first[exported.headers.index("主要产品")].startswith("'-")
+    assert first[exported.headers.index("联系电话")] == "'+86 991 1234567"
+
+    run = Run(EnterpriseResource(today=TODAY), exported, dry_run=True)
+    assert run.is_valid, [e.message for e in run.errors]
+    assert counts_of(run)["unchanged"] == 2
 
 
-@pytest.mark.parametrize("writer", ["csv", "csv-gb18030", "xlsx"])
-def test_an_exported_file_escapes_formulas_and_reimports_unchanged(writer):
-    records = stored_records()
-    headers, cells = export_rows(records, clusters=CLUSTERS, qualifications=QUALIFICATIONS)
-    if writer == "xlsx":
-        data = write_xlsx(headers, cells)
-    else:
-        data = write_csv(headers, cells, encoding="gb18030" if writer == "csv-gb18030" else "utf-8-sig")
-
-    table = read_table(data)
-    description = table.rows[0][table.headers.index("企业简介")]
-    assert description.startswith("'=HYPERLINK")
-    assert table.rows[0][table.headers.index("主要产品")].startswith("'-")
-    assert table.rows[0][table.headers.index("联系电话")] == "'+86 991 1234567"
-
-    plan = validate_rows(table, clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
-    assert plan.is_valid, [e.message for e in plan.errors]
-    assert plan.rows[0].values["description"] == records[0]["description"]
-    existing = {r["credit_code"]: r for r in records}
-    assert count_outcomes(diff_against(plan, existing))["unchanged"] == 2
+# -- the cell rules without Django ----------------------------------------------------------
 
 
-# -- framework-free ------------------------------------------------------------------------
-
-
-def test_the_import_layer_runs_without_django_settings():
+def test_the_cell_rules_run_without_django_settings():
     script = (
         "from apps.enterprises.spreadsheets import read_table\n"
-        "from apps.enterprises.importing import validate_rows, diff_against\n"
+        "from apps.enterprises.columns import ENTERPRISES, match_headers\n"
+        "from apps.enterprises.cells import clean_text\n"
+        "from apps.enterprises.parsers import parse_credit_code\n"
         "t = read_table('企业名称,统一社会信用代码\\r\\n区(qū)甲公司,91110000600037341l\\r\\n'.encode('gbk'))\n"
-        "p = validate_rows(t, clusters={}, qualifications={})\n"
-        "print(diff_against(p, {})[0].status, p.rows[0].values['name'])\n"
+        "m = match_headers(t.headers, schema=ENTERPRISES)\n"
+        "print(parse_credit_code(t.rows[0][m.columns['credit_code']], None), clean_text(t.rows[0][0]))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE" and not k.startswith("PYTEST")}
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "new 区甲公司"
+    assert result.stdout.strip() == "91110000600037341L 区甲公司"
 
 
-def test_validation_of_many_rows_is_fast_enough_for_the_import_budget():
+def test_the_preview_of_many_rows_is_fast_enough_for_the_import_budget():
     import time
 
     rows = [[f"测试企业{i}有限公司", code_for(f"9165010000{i:07d}"), "新材料", "高新技术企业", "2015/3/1", "1200", "85"] for i in range(5000)]
     data = write_csv(["企业名称", "统一社会信用代码", "所属产业", "资质", "成立日期", "注册资本", "从业人数"], rows, encoding="gbk")
     started = time.process_time()
-    plan = validate_rows(read_table(data), clusters=CLUSTERS, qualifications=QUALIFICATIONS, today=TODAY)
-    outcomes = diff_against(plan, {})
+    run = dry_run(read_table(data))
     elapsed = time.process_time() - started
-    assert count_outcomes(outcomes)["new"] == 5000
-    # 20k rows must stay well under 1 s of CPU; 5k rows get a generous 1 s here.
-    assert elapsed < 1.0, elapsed
+    assert counts_of(run)["new"] == 5000
+    # 20k rows through preview and confirmation must stay well under the 15 s budget.
+    assert elapsed < 2.0, elapsed
 
 
 @pytest.mark.parametrize(
@@ -727,7 +722,7 @@ def test_validation_of_many_rows_is_fast_enough_for_the_import_budget():
     ["www.example.com", "example.com.cn/", "http://a-b.example.org/x/y.html", "https://xn--fiqs8s.cn", "WWW.EXAMPLE.COM/Path_1~%20"],
 )
 def test_the_website_fast_path_agrees_with_the_general_rule(raw):
-    assert importing._parse_website(raw, None) == importing._parse_url(raw)
+    assert parsers.parse_website(raw, None) == parsers.parse_url(raw)
 
 
 def test_a_code_stored_as_a_number_in_xlsx_gets_the_scientific_notation_message():
@@ -736,6 +731,6 @@ def test_a_code_stored_as_a_number_in_xlsx_gets_the_scientific_notation_message(
     workbook.active.append(["甲公司", 911100006000373418.0])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    plan = validate_rows(read_table(buffer.getvalue()), clusters=CLUSTERS, qualifications=QUALIFICATIONS)
-    (error,) = plan.rows[0].errors
+    plan = dry_run(read_table(buffer.getvalue()))
+    (error,) = plan.outcomes[0].errors
     assert error.code == "scientific_notation"
