@@ -63,7 +63,7 @@ test: install-dev js-tools
 LOCK_VENV ?= $(VENV)-lock
 UV_VERSION = 0.13.9
 UV_COMPILE = $(LOCK_VENV)/bin/uv pip compile --quiet --generate-hashes --universal \
-	--python-version 3.11 --index-url https://pypi.org/simple --custom-compile-command "make lock" \
+	--python-version 3.11 --custom-compile-command "make lock" \
 	$(if $(UPGRADE),--upgrade-package $(UPGRADE))
 
 lock:
