@@ -13,6 +13,15 @@ LAST_SEEN_KEY = "parkportal_last_seen"
 _STAMP_EVERY = 60
 
 
+def _signed_in(request) -> bool:
+    """Whether someone is logged in, without touching the session of a reader who has none
+    (reading it marks the response ``Vary: Cookie``, and the page cache would not store it)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 class StaffIdleTimeoutMiddleware:
     """Log a staff user out after PARKPORTAL_STAFF_SESSION_IDLE_TIMEOUT without a request."""
 
@@ -20,8 +29,7 @@ class StaffIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        if _signed_in(request) and request.user.is_staff:
             now = int(time.time())
             last = request.session.get(LAST_SEEN_KEY)
             timeout = settings.PARKPORTAL_STAFF_SESSION_IDLE_TIMEOUT.total_seconds()
@@ -40,8 +48,7 @@ class AnonymousBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if not _signed_in(request):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
