@@ -135,6 +135,11 @@ ROLES: dict[str, Role] = {
                 "stations.add_stationkind", "stations.change_stationkind",
                 "stations.add_stationservice", "stations.change_stationservice",
                 "services.add_servicegroup", "services.change_servicegroup",
+                # Holds the service desk's permissions so that it may grant the service roles
+                # (a role is granted only by someone holding all of it; acting on requests is
+                # decided by role membership in apps.services.rules, not by these).
+                *_SERVICE_DESK,
+                *_VIEW_REFERENCE,
                 "enterprises.view_enterprisemembership", "enterprises.add_enterprisemembership",
                 "enterprises.change_enterprisemembership", "enterprises.delete_enterprisemembership",
                 "accounts.view_user",
