@@ -41,8 +41,7 @@ def _content(*actions: str) -> tuple[str, ...]:
 
 
 # The service desk reads the catalogue and works on requests through actions (apps.services.rules).
-_SERVICE_DESK = ("services.view_service", "services.view_servicerequest", "services.change_servicerequest",
-                 "enterprises.view_enterprise")
+_SERVICE_DESK = ("services.view_service", "services.view_servicerequest", "services.change_servicerequest")
 
 _EDITORIAL_READ = (
     "editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote",
