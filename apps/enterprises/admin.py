@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import InvalidTransition, NotAllowed
+from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.editorial.admin import EditorialAdminMixin, EditorialChildInlineMixin
 
 from . import actions
@@ -274,7 +275,7 @@ class PlatformKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseMembership)
-class EnterpriseMembershipAdmin(admin.ModelAdmin):
+class EnterpriseMembershipAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ("user", "enterprise", "created_at")
     search_fields = ("user__username", "user__display_name", "enterprise__name", "enterprise__credit_code")
     autocomplete_fields = ("user", "enterprise")

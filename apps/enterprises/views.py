@@ -24,6 +24,7 @@ from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.models import ColumnType, IndustryCluster
 from apps.editorial.public import public_item
 from apps.editorial.snapshots import set_fields
+from apps.core.params import row_id
 
 from . import actions
 from .forms import ProposalForm
@@ -44,13 +45,6 @@ LOGO_CROP = 400  # the square crop every image has (PARKPORTAL_MEDIA_RENDITIONS 
 COLUMN = {"name": "企业名录", "type": ColumnType.OVERVIEW, "description": "乌鲁木齐高新区（新市区）园区企业和创新平台载体名录"}
 
 
-def _int(value):
-    """A filter's row id, or None (also for numbers no id column can hold)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def _page(request, queryset):
@@ -69,9 +63,9 @@ def index(request):
     """The directory: filter by cluster, qualification (valid today) and the kind of
     platform an enterprise hosts; search by name; in pinyin order; paginated."""
     q = (request.GET.get("q") or "").strip()[:50]
-    cluster = _int(request.GET.get("cluster"))
-    qualification = _int(request.GET.get("qualification"))
-    platform_kind = _int(request.GET.get("platform_kind"))
+    cluster = row_id(request.GET.get("cluster"))
+    qualification = row_id(request.GET.get("qualification"))
+    platform_kind = row_id(request.GET.get("platform_kind"))
     today = timezone.localdate()
 
     enterprises = Enterprise.objects.listed().matching(q).select_related("cluster", "logo")
@@ -145,7 +139,7 @@ def render_enterprise(request, item, *, preview: bool = False):
 
 @require_safe
 def platform_index(request):
-    kind = _int(request.GET.get("kind"))
+    kind = row_id(request.GET.get("kind"))
     level = request.GET.get("level") or ""
     platforms = Platform.objects.published().select_related("kind", "host")
     if kind:

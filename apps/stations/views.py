@@ -16,6 +16,7 @@ from apps.core.calendar import working_calendar
 from apps.core.models import ColumnType
 from apps.core.workdays import SHANGHAI
 from apps.editorial.public import public_item
+from apps.core.params import row_id
 
 from .hours import HORIZON_DAYS, StationHours, with_open_state
 from .models import ServiceStation, StationKind, StationService
@@ -24,18 +25,13 @@ COLUMN = {"name": "创业服务站", "type": ColumnType.SERVICES,
           "description": "乌鲁木齐高新区（新市区）创业社区服务站点、服务事项和开放时间"}
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_safe
 def index(request):
     now = timezone.now()
     today = timezone.localtime(now, SHANGHAI).date()
-    service, kind = _int(request.GET.get("service")), _int(request.GET.get("kind"))
+    service, kind = row_id(request.GET.get("service")), row_id(request.GET.get("kind"))
     community = (request.GET.get("community") or "").strip()[:50]
     only_open = request.GET.get("open") == "1"
     published = ServiceStation.objects.published()

@@ -15,6 +15,7 @@ from apps.core.models import ColumnType
 from apps.editorial.public import public_item
 from apps.media.models import Attachment
 from apps.media.views import attachment_response
+from apps.core.params import row_id
 
 from . import calendar as ical
 from .models import ApplicationRound, ProgrammeCategory, RequiredMaterial, RoundState, TalentProgramme
@@ -62,17 +63,12 @@ def _list_order(programme) -> tuple:
     return (STATE_ORDER[current.state_now], current.closes_at.timestamp() if current.closes_at else float("inf"))
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_safe
 def index(request):
     now = timezone.now()
-    category = _int(request.GET.get("category"))
+    category = row_id(request.GET.get("category"))
     state = request.GET.get("state") if request.GET.get("state") in STATE_FILTERS else ""
     programmes = TalentProgramme.objects.published().for_list().prefetch_related(
         Prefetch("rounds", queryset=ApplicationRound.objects.all())

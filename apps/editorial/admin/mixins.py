@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 
@@ -56,7 +57,7 @@ class EditorialChildInlineMixin:
         return self._parent_perm(request, "view") or self.has_change_permission(request, obj)
 
 
-class EditorialAdminMixin:
+class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
 
     change_form_template = "editorial/admin/change_form.html"
