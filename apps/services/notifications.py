@@ -1,38 +1,22 @@
 """The one place that queues the e-mail to an enterprise about its request (and the staff alerts).
 
-Every public state change calls ``notify_request_changed`` from its action; the
-mail is queued after commit by task name, and a broker that is down is logged,
-never raised (the change itself is already committed).
+Every public state change calls ``notify_request_changed`` from its action, inside the
+action's transaction: the mail goes through the outbox (``apps.core.outbox``), written
+with the change and sent by task name after commit, so a broker that is down loses
+nothing (beat re-sends it) and never turns a committed change into an error.
 """
 
-import logging
-
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from apps.core import outbox
 
 TASK_NAME = "services.notify"
-
-
-def _send(request_id: int, event_id: int) -> None:
-    from celery import current_app
-
-    try:
-        current_app.send_task(TASK_NAME, args=[request_id, event_id])
-    except Exception:  # noqa: BLE001 - the broker is outside the project; the change is committed
-        logger.exception("services: could not queue the mail for request %s (event %s)", request_id, event_id)
+ALERT_TASK_NAME = "services.alert"
 
 
 def notify_request_changed(request_id: int, event_id: int) -> None:
-    """Queue the mail about public event ``event_id`` of request ``request_id`` after commit."""
-    transaction.on_commit(lambda: _send(request_id, event_id))
+    """Queue the mail about public event ``event_id`` of request ``request_id`` (sent after commit)."""
+    outbox.enqueue(TASK_NAME, request_id, event_id)
 
 
 def queue_alert(request_id: int, kind: str) -> None:
-    """Queue a deadline reminder or overdue alert (called after commit by the sweep)."""
-    from celery import current_app
-
-    try:
-        current_app.send_task("services.alert", args=[request_id, kind])
-    except Exception:  # noqa: BLE001 - the sent-at mark is the record; the broker is outside the project
-        logger.exception("services: could not queue the %s alert for request %s", kind, request_id)
+    """Queue a deadline reminder or overdue alert, in the transaction that claimed it."""
+    outbox.enqueue(ALERT_TASK_NAME, request_id, kind)

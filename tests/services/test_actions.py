@@ -27,16 +27,21 @@ def test_submission_gets_a_readable_unguessable_tracking_number(requests_):
 
 
 def test_submit_writes_request_event_audit_and_queues_mail_after_commit(desk, requests_, django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
-    monkeypatch.setattr("apps.services.notifications._send", lambda r, e: sent.append((r, e)))
-    with django_capture_on_commit_callbacks(execute=True):
+    from celery import current_app
+
+    sent = []  # the broker is outside the project: record what it is handed
+    monkeypatch.setattr(current_app, "send_task", lambda name, args=None, kwargs=None, **kw: sent.append((name, args)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         request = requests_.submitted()
+        assert sent == []  # nothing leaves before commit
+    for callback in callbacks:
+        callback()
     assert request.state == State.SUBMITTED and request.enterprise_id == desk.enterprise.pk
     assert request.department == desk.service.department
     assert request.materials.count() == 1
     assert audit_actions(request) == ["service_requests.submit"]
     event = RequestEvent.objects.get(request=request)
-    assert sent == [(request.pk, event.pk)]
+    assert sent == [("services.notify", [request.pk, event.pk])]
 
 
 def test_only_an_enterprise_account_may_submit(desk, requests_):
@@ -201,8 +206,13 @@ def test_broker_down_is_logged_not_raised(desk, requests_, django_capture_on_com
     def boom(*a, **k):
         raise ConnectionError("broker down")
 
+    from apps.core.models import OutboxMessage
+
     monkeypatch.setattr(current_app, "send_task", boom)
     with django_capture_on_commit_callbacks(execute=True):
         request = requests_.submitted()
     assert ServiceRequest.objects.filter(pk=request.pk).exists()
-    assert "could not queue the mail" in caplog.text
+    assert "broker refused services.notify" in caplog.text
+    # Nothing is lost: the mail waits in the outbox for beat's delivery once the broker is back.
+    pending = OutboxMessage.objects.pending().get(task_name="services.notify")
+    assert pending.args[0] == request.pk and pending.attempts == 1

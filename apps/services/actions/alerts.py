@@ -20,7 +20,7 @@ def _alert(pk: int, field: str, kind: str) -> bool:
         if not _claim(pk, field):
             return False
         RequestEvent.objects.create(request_id=pk, kind=kind, is_public=False)
-        transaction.on_commit(lambda: queue_alert(pk, kind))
+        queue_alert(pk, kind)
     return True
 
 
