@@ -25,6 +25,7 @@ from apps.core.models import ColumnType, IndustryCluster
 from apps.editorial.public import public_item
 from apps.editorial.snapshots import set_fields
 from apps.core.params import row_id
+from apps.accounts.forms import LoginForm
 
 from . import actions
 from .forms import ProposalForm
@@ -179,6 +180,7 @@ class EnterpriseLoginView(auth_views.LoginView):
     """Sign-in for enterprise accounts (staff use the admin's)."""
 
     template_name = "enterprises/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
     next_page = reverse_lazy("enterprises:my_entry")
     extra_context = {"column": COLUMN, "active_column": "enterprises"}

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads the body (CSRF reads POST in process_view).
     "apps.accounts.middleware.AnonymousBodyLimitMiddleware",
+    # NUL characters in parameters: a 400, never a database error.
+    "apps.core.middleware.RejectNulBytesMiddleware",
     "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -4,7 +4,6 @@ and no page reports a CSP violation (issue 10 #2)."""
 
 import pytest
 
-from tests.browser.conftest import _playwright, browser  # noqa: F401  (fixtures)
 from tests.editorial.conftest import people  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
