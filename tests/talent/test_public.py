@@ -73,7 +73,8 @@ def test_the_list_filters_by_category_and_ignores_garbage(programmes, client, at
     youth = ProgrammeCategory.objects.get(name="青年")
     body = client.get(f"/talent/?category={youth.pk}").content.decode()
     assert "天山火炬之星0" in body and "十百千0" not in body
-    assert client.get("/talent/?category=abc&state=%00").status_code == 200
+    assert client.get("/talent/?category=abc&state=-1").status_code == 200
+    assert client.get("/talent/?state=%00").status_code == 400  # a NUL is refused site-wide (apps.core.middleware)
 
 
 def test_the_detail_page_shows_rounds_the_archive_and_materials(programmes, client, at_now, people):
