@@ -193,14 +193,9 @@ class Process:
         self.popen.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
+        """The test is over: no need for a graceful stop (its shutdown is tests/core/test_stack.py's)."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGKILL)  # pool processes left behind, if any
+            os.killpg(self.popen.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(timeout=10)
         self.handle.close()
