@@ -220,9 +220,10 @@ def run(args, var_dir: Path) -> int:
         for path in distinct:  # warm the page cache; every reader URL must work
             status, headers, _ = fetch(base_url + path, timeout=60)
             assert status == 200, (path, status)
-        misses = sum(fetch(base_url + path)[1].get("X-Page-Cache") != "hit" for path in distinct)
+        misses = [path for path in distinct if fetch(base_url + path)[1].get("X-Page-Cache") != "hit"]
         print(f"page cache warmed: {len(distinct)} URLs in {time.perf_counter() - started:.1f}s "
-              f"({misses} not served from it on a second request)")
+              f"({len(misses)} not served from it on a second request{': ' if misses else ''}"
+              f"{' '.join(misses[:10])})")
         print("URLs by kind (distinct): " + ", ".join(f"{kind} {n}" for kind, n in kinds.items())
               + f"; {len(paths)} in the shuffled list")
         load_before = os.getloadavg()[0]
