@@ -283,3 +283,19 @@ def broker_queue():
     queue.drain()  # start empty
     yield queue
     queue.drain()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the fault suite checked (tests/faults: the ``check`` fixture), one line per
+    check, in the run's summary: visible in CI without ``-s`` (and from xdist workers)."""
+    lines = []
+    for key in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(key, []):
+            checks = [value for name, value in getattr(report, "user_properties", ()) if name == "fault_check"]
+            if checks and getattr(report, "when", "call") == "call":
+                lines.append(f"{report.nodeid} ({report.outcome})")
+                lines.extend(f"    {line}" for line in checks)
+    if lines:
+        terminalreporter.write_sep("-", "fault suite: what was checked")
+        for line in lines:
+            terminalreporter.write_line(line)

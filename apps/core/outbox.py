@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,16 +25,26 @@ logger = logging.getLogger(__name__)
 
 # A dead broker must not hold the response up: one quick retry, then the beat's turn.
 SEND_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-# The beat leaves a fresh message to the after-commit send that is on its way.
-GRACE = timedelta(seconds=30)
+
+
+def grace() -> timedelta:
+    """The beat leaves a message this fresh to the after-commit send that is on its way
+    (PARKPORTAL_OUTBOX_GRACE, 30 s)."""
+    return settings.PARKPORTAL_OUTBOX_GRACE
 
 
 def enqueue(task_name: str, *args, **kwargs) -> OutboxMessage:
     """Queue the task ``task_name`` with JSON-serialisable arguments: written now,
     sent after commit (outside a transaction: at once)."""
-    message = OutboxMessage.objects.create(task_name=task_name, args=list(args), kwargs=kwargs)
+    message = record(task_name, *args, **kwargs)
     transaction.on_commit(lambda: deliver(message.pk), robust=True)
     return message
+
+
+def record(task_name: str, *args, **kwargs) -> OutboxMessage:
+    """Write the message only: the caller sends it after commit with ``deliver(message.pk)``,
+    from an on-commit callback that has something to do first (an upload keeps its file)."""
+    return OutboxMessage.objects.create(task_name=task_name, args=list(args), kwargs=kwargs)
 
 
 def deliver(pk: int) -> bool:
@@ -65,7 +76,7 @@ def _send(message: OutboxMessage) -> bool:
 def deliver_pending(*, now=None, limit: int = 1000) -> int:
     """Beat: send the messages still pending (the broker was down when their action
     committed). Stops at the first refusal: the broker is still down. Returns the number sent."""
-    cutoff = (now or timezone.now()) - GRACE
+    cutoff = (now or timezone.now()) - grace()
     sent = 0
     for message in OutboxMessage.objects.pending().filter(created_at__lte=cutoff).order_by("pk")[:limit]:
         if not _send(message):

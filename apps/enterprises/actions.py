@@ -12,7 +12,7 @@ with a Chinese message and nothing is kept but the failed job's record);
 The work itself (the dry run that is the preview, the import that writes
 draft versions in one review batch) is :mod:`.importing`'s: run here for
 files of at most :data:`SYNC_ROW_LIMIT` rows, queued as Celery tasks
-(:mod:`.tasks`, the job's id only) for larger ones.
+(:mod:`.tasks`, the job's id only, through the outbox) for larger ones.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import credit_code as cc
+from apps.core import outbox
 from apps.core.audit import audit
 from apps.core.errors import NotAllowed, require, require_state  # noqa: F401  (NotAllowed: callers catch it here)
 from apps.editorial import actions as editorial
@@ -233,9 +234,7 @@ def start_import(target_code: str, *, by, data: bytes, filename: str, encoding: 
         raise ImportRefused(job.error, job=job)
     if job.row_count <= SYNC_ROW_LIMIT:
         return analyse_import(job.pk, table=table)
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.analyse_import.delay(job.pk))
+    outbox.enqueue("enterprises.analyse_import", job.pk)
     return job
 
 
@@ -251,9 +250,7 @@ def confirm_import(job: ImportJob, *, by) -> ImportJob:
     audit(job, "enterprises.import_confirm", by=by, counts=job.counts)
     if job.row_count <= SYNC_ROW_LIMIT:
         return apply_import(job.pk)
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.apply_import.delay(job.pk))
+    outbox.enqueue("enterprises.apply_import", job.pk)
     return job
 
 

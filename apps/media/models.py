@@ -51,12 +51,16 @@ class ProcessedQuerySet(models.QuerySet):
 
     def stale(self, *, now, time_limit):
         """Work the broker may have lost: queued long ago and never started, or
-        started and neither finished nor failed well after the task's time limit."""
+        processing by a run that stopped showing signs of life (``alive_at``, touched
+        every PARKPORTAL_MEDIA_PROCESSING_HEARTBEAT while a run lasts) more than
+        PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE ago: its worker was killed. A row
+        started before runs touched it is stale well after the task's time limit."""
         pending_before = now - settings.PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER
-        started_before = now - time_limit - settings.PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE
+        grace = settings.PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE
         return self.filter(
             Q(status=Status.PENDING, queued_at__lt=pending_before)
-            | Q(status=Status.PROCESSING, started_at__lt=started_before)
+            | Q(status=Status.PROCESSING, alive_at__lt=now - grace)
+            | Q(status=Status.PROCESSING, alive_at__isnull=True, started_at__lt=now - time_limit - grace)
         )
 
 
@@ -78,6 +82,10 @@ class ProcessedAsset(TimeStampedModel):
     queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True, editable=False)
     processed_at = models.DateTimeField(_("处理完成时间"), null=True, blank=True, editable=False)
+    alive_at = models.DateTimeField(
+        _("处理进程最近活动时间"), null=True, blank=True, editable=False,
+        help_text=_("处理期间定时更新；长时间未更新说明处理进程已终止，系统会重新排队"),
+    )
 
     objects = ProcessedQuerySet.as_manager()
 

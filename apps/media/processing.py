@@ -13,12 +13,14 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +45,39 @@ def _start(model, pk: int):
         if asset is None or asset.status in (Status.READY, Status.FAILED):
             return None
         now = timezone.now()
-        model.objects.filter(pk=pk).update(status=Status.PROCESSING, attempts=F("attempts") + 1, started_at=now)
+        model.objects.filter(pk=pk).update(
+            status=Status.PROCESSING, attempts=F("attempts") + 1, started_at=now, alive_at=now
+        )
         asset.refresh_from_db()
         return asset
+
+
+@contextmanager
+def kept_alive(model, pk: int):
+    """While the run lasts, a thread touches the row's ``alive_at`` every
+    PARKPORTAL_MEDIA_PROCESSING_HEARTBEAT. A killed worker stops touching it, and the
+    sweep re-queues the row PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE later, however
+    long the task may run (a video: 25 minutes); a run stuck past its hard time limit
+    is killed by Celery and stops touching it too."""
+    stop = threading.Event()
+    interval = settings.PARKPORTAL_MEDIA_PROCESSING_HEARTBEAT.total_seconds()
+
+    def touch():
+        try:
+            while not stop.wait(interval):
+                model.objects.filter(pk=pk, status=Status.PROCESSING).update(alive_at=timezone.now())
+        except Exception:  # noqa: BLE001 - the database is away: the run goes on, the sweep may re-queue
+            logger.exception("media: could not record that %s %s is being processed", model.__name__, pk)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=touch, name=f"alive-{model.__name__}-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _finish(model, pk: int, **fields) -> None:
@@ -88,6 +120,11 @@ def process_image(image_id: int) -> str:
     image = _start(Image, image_id)
     if image is None:
         return "skipped"
+    with kept_alive(Image, image.pk):
+        return _render_image(image)
+
+
+def _render_image(image: Image) -> str:
     config = renditions.RenditionConfig.from_mapping(settings.PARKPORTAL_MEDIA_RENDITIONS)
     existing = set(image.renditions.values_list("kind", "size", "format"))
     try:
@@ -143,6 +180,11 @@ def process_video(video_id: int) -> str:
     video = _start(Video, video_id)
     if video is None:
         return "skipped"
+    with kept_alive(Video, video.pk):
+        return _transcode_video(video)
+
+
+def _transcode_video(video: Video) -> str:
     timeout = max(30, settings.PARKPORTAL_MEDIA_VIDEO_TIME_LIMIT - 30)
     h = video.content_hash
     prefix = f"videos/{h[:2]}/{h[:16]}"

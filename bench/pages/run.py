@@ -39,35 +39,22 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import (  # noqa: E402
+    STATIC_PATH, fetch, fill_releases, free_port, percentile, postgres_base_url, scratch_database, start_gunicorn,
+)
+
 TARGET_CACHED_RATIO = 0.5
 TARGET_VISIBLE_S = 2.0
 VISIBLE_GIVE_UP_S = 30.0
-STATIC_PATH = "/static/css/portal.css"
-
-
-def scratch_url(base: str, name: str) -> str:
-    parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-def admin_connect(base: str):
-    import psycopg
-
-    return psycopg.connect(scratch_url(base, "postgres"), autocommit=True)
 
 
 def main(argv=None) -> int:
@@ -78,103 +65,20 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     args = parser.parse_args(argv)
 
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    if not base.startswith(("postgres://", "postgresql://")):
-        print("bench/pages/run.py needs a PostgreSQL DATABASE_URL")
+    base = postgres_base_url("bench/pages/run.py")
+    if base is None:
         return 2
     if shutil.which("wrk") is None:
         print("bench/pages/run.py needs wrk on the PATH (Debian: apt-get install wrk)")
         return 2
-    name = f"parkportal_bench_pages_{os.getpid()}"
-    with admin_connect(base) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
-    os.environ["DATABASE_URL"] = scratch_url(base, name)
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/10")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkportal.settings.test")
-    try:
+    with scratch_database(base, f"parkportal_bench_pages_{os.getpid()}"):
         return run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with admin_connect(base) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-# --- data ----------------------------------------------------------------------------------
-
-BODY = (
-    "<p>乌鲁木齐高新区（新市区）以现代服务业为支柱，培育生物医药与大健康、新一代信息技术和新材料三大主导产业。</p>"
-    "<h2>项目进展</h2><p>园区服务专员全程跟进项目建设，协调解决用电、用工和融资等问题。</p>" * 6
-)
-
-
-def fill(count: int) -> None:
-    from django.db import transaction
-    from django.utils import timezone
-
-    from apps.accounts.models import User
-    from apps.core.models import IndustryCluster
-    from apps.editorial.models import Status, Visibility
-    from apps.media.models import Image, Rendition
-    from apps.media.models import Status as MediaStatus
-    from apps.news.models import GalleryItem, PressRelease
-
-    rnd = random.Random(42)
-    editor = User.objects.create_user("bench-editor", password="x", is_staff=True)
-    clusters = list(IndustryCluster.objects.all())
-    now = timezone.now()
-    with transaction.atomic():
-        images = Image.objects.bulk_create([
-            Image(title=f"图片{i}", alt_text=f"园区图片{i}", caption="说明", content_hash=f"{i:064x}",
-                  original=f"originals/images/{i:02x}/{i:064x}.jpg", format="jpeg", width=1600, height=1000,
-                  status=MediaStatus.READY, created_by=editor, updated_by=editor)
-            for i in range(200)
-        ])
-        Rendition.objects.bulk_create([
-            Rendition(image=image, kind=kind, size=size, format=fmt, width=w, height=h,
-                      file=f"renditions/{image.content_hash[:2]}/{image.content_hash[:16]}/{kind[0]}{size}.{fmt}",
-                      size_bytes=1000)
-            for image in images
-            for kind, size, w, h in (("width", 320, 320, 200), ("width", 640, 640, 400),
-                                     ("width", 1280, 1280, 800), ("crop", 400, 400, 400))
-            for fmt in ("avif", "webp", "jpeg")
-        ])
-        releases = []
-        for i in range(count):
-            published = now - timedelta(minutes=150 * (count - i)) - timedelta(seconds=rnd.randrange(60))
-            releases.append(PressRelease(
-                title=f"园区新闻第{i}条：新材料企业扩大产能", subtitle="副标题", summary="一条园区新闻的摘要。",
-                body=BODY, cover_image=images[i % len(images)], source="高新区管委会", authors="宣传科",
-                responsible_editor="李编辑", keywords="新材料,园区", status=Status.PUBLISHED,
-                visibility=Visibility.LIVE, first_published_at=published, public_updated_at=published,
-                created_by=editor, updated_by=editor,
-            ))
-        releases = PressRelease.objects.bulk_create(releases, batch_size=2000)
-        through = PressRelease.clusters.through
-        through.objects.bulk_create([
-            through(pressrelease_id=r.pk, industrycluster_id=clusters[(i + k) % len(clusters)].pk)
-            for i, r in enumerate(releases) for k in range(min(3, len(clusters)))
-        ], batch_size=5000)
-        GalleryItem.objects.bulk_create([
-            GalleryItem(release=r, position=k, image=images[(i + k + 1) % len(images)], caption=f"组图{k}")
-            for i, r in enumerate(releases) for k in range(2)
-        ], batch_size=5000)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # the steady state autovacuum keeps a live database in
 
 
 # --- measuring ---------------------------------------------------------------------------------
-
-def percentile(values, q):
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
 
 def measure(client, urls, n):
     """Query counts in an untimed pass over every URL (capturing turns on Django's debug
@@ -212,38 +116,6 @@ def measure(client, urls, n):
 
 
 # --- the server and the load generator ------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    """The Procfile's web process (without its access log) on loopback."""
-    log = tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "parkportal.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log,
-    )
-    deadline = time.monotonic() + 180  # a loaded machine imports Django slowly
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{STATIC_PATH}", timeout=5) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    log.seek(0)
-    raise SystemExit("gunicorn did not start:\n" + log.read())
-
-
-def fetch(url: str) -> tuple[int, dict, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, dict(response.headers), response.read()
-
 
 def wrk(url: str, seconds: float, connections: int) -> float:
     """Requests per second of a fixed-time wrk run; non-2xx answers make it fail."""
@@ -310,7 +182,7 @@ def run(args) -> int:
     call_command("migrate", verbosity=0)
     print(f"scratch database migrated in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
-    fill(args.releases)
+    fill_releases(args.releases)
     print(f"{args.releases} published releases created in {time.perf_counter() - started:.1f}s")
 
     from apps.core.models import IndustryCluster

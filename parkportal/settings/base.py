@@ -390,6 +390,10 @@ PARKPORTAL_COLUMN_STALE_DAYS = 14
 # ... and warned about from this many days on, before it goes stale.
 PARKPORTAL_COLUMN_WARN_DAYS = 10
 
+# The outbox (apps.core.outbox): beat's core.deliver_outbox re-sends a pending message once it
+# is this old (younger ones are left to the after-commit send that is on its way).
+PARKPORTAL_OUTBOX_GRACE = timedelta(seconds=30)
+
 # Editorial workflow (apps.editorial).
 # Superusers obey the two-person rule unless this is True.
 PARKPORTAL_EDITORIAL_SUPERUSER_EXEMPT = False
@@ -424,10 +428,13 @@ PARKPORTAL_MEDIA_VIDEO_TIME_LIMIT = 25 * 60
 PARKPORTAL_MEDIA_MAX_RETRIES = 3
 PARKPORTAL_MEDIA_RETRY_BACKOFF = 30
 # The sweep (every PARKPORTAL_MEDIA_SWEEP_INTERVAL) re-queues an item still pending this
-# long after it was queued, or still processing this long after its soft time limit: past
-# the hard limit no run is alive, so a killed worker's image is back in the queue within
-# 120 s + 90 s + 1 min. After this many attempts it is failed.
+# long after it was queued, or processing with no sign of life from its run for
+# PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE (a run touches the row every
+# PARKPORTAL_MEDIA_PROCESSING_HEARTBEAT; the grace must be a few of those). So the image or
+# video of a killed worker is back in the queue within 90 s + 1 min on any broker (a killed
+# pool process's task at once: reject_on_worker_lost). After this many attempts it is failed.
 PARKPORTAL_MEDIA_SWEEP_INTERVAL = timedelta(minutes=1)
 PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER = timedelta(minutes=10)
+PARKPORTAL_MEDIA_PROCESSING_HEARTBEAT = timedelta(seconds=30)
 PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(seconds=90)
 PARKPORTAL_MEDIA_MAX_ATTEMPTS = 5

@@ -267,6 +267,7 @@ def test_large_files_go_through_the_celery_task_with_a_progress_page(
 
     messages = broker_queue.drain()
     assert [m[0] for m in messages] == ["enterprises.analyse_import"] and messages[0][1] == (job.pk,)
+    from apps.enterprises import tasks  # noqa: F401 - registers the tasks, as a worker's autodiscovery does
     from parkportal.celery import app
 
     app.tasks["enterprises.analyse_import"].apply(args=messages[0][1])
