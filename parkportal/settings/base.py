@@ -431,3 +431,9 @@ PARKPORTAL_MEDIA_SWEEP_INTERVAL = timedelta(minutes=1)
 PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER = timedelta(minutes=10)
 PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(seconds=90)
 PARKPORTAL_MEDIA_MAX_ATTEMPTS = 5
+
+# 好差评 (apps.services ratings): an enterprise may rate a resolved request within this many
+# days; a bad rating (2 or below) must be rectified and reported back within this many
+# working days (cities use 5 to 15).
+PARKPORTAL_RATINGS_WINDOW_DAYS = 30
+PARKPORTAL_RATINGS_RECTIFY_WORKDAYS = 5
