@@ -191,3 +191,5 @@ def _act(model_admin, request, object_id):
         return model_admin._render(request, model_admin._get(request, object_id), status=409, error=message)
     messages.success(request, _("操作已完成。"))
     return HttpResponseRedirect(reverse("admin:services_servicerequest_change", args=[item.pk]))
+
+from . import ratings_admin  # noqa: E402,F401  (the 好差评 admin registers itself)
