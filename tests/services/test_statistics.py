@@ -158,13 +158,13 @@ def test_csv_download(fixture_data, client):
 def test_page_is_cached_and_invalidated_by_a_rating(desk, fixture_data, anonymous, requests_):
     with at(4, 15):
         first = anonymous.get("/services/statistics/")
-        assert first.status_code == 200
+        assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
         again = anonymous.get("/services/statistics/")
-        assert again.content == first.content
+        assert again["X-Page-Cache"] == "hit" and again.content == first.content
         item = requests_.resolved()
         actions.rate(item, by=desk.user, score=5)
         after = anonymous.get("/services/statistics/")
-    assert after.content != first.content
+    assert after["X-Page-Cache"] == "miss" and after.content != first.content
 
 
 def test_query_count_is_constant(fixture_data, anonymous, django_assert_max_num_queries, settings):
