@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.errors import NotAllowed
-from apps.services.ratings_admin import ActionPageAdmin
+from apps.core.admin_pages import ActionPageAdmin
 
 from . import actions
 from .models import ApiKey, KeyKind

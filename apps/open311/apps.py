@@ -7,6 +7,7 @@ class Open311Config(AppConfig):
     verbose_name = _("开放接口（Open311）")
 
     def ready(self):
+        from . import schema  # noqa: F401  (registers the api_key scheme with drf-spectacular)
         from apps.core.audit import register_action_labels
 
         register_action_labels({

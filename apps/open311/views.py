@@ -15,7 +15,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers as fields
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +25,7 @@ from apps.core.workdays import SHANGHAI
 from apps.services.models import Service, ServiceRequest
 from apps.services.models.requests import FINAL_STATES, OPEN_STATES
 
-from . import actions, serializers
+from . import actions, schema, serializers
 from .auth import ApiKeyAuthentication, KeyRateThrottle
 from .errors import Open311Error, handler
 from .models import ApiSubmission, KeyKind
@@ -55,7 +56,7 @@ class Open311View(APIView):
 class Discovery(Open311View):
     xml_root = "discovery"
 
-    @extend_schema(summary="服务发现（discovery）")
+    @extend_schema(summary="服务发现（discovery）", responses=schema.answers(schema.DISCOVERY))
     def get(self, request, format=None):
         base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"})).rsplit("/", 1)[0]
         return Response({
@@ -73,7 +74,7 @@ class Discovery(Open311View):
 class ServiceList(Open311View):
     xml_root = "services"
 
-    @extend_schema(summary="事项列表（GET services）")
+    @extend_schema(summary="事项列表（GET services）", responses=schema.answers(schema.SERVICE))
     def get(self, request, format=None):
         return Response([serializers.service_row(s) for s in serializers.services()])
 
@@ -81,7 +82,7 @@ class ServiceList(Open311View):
 class ServiceDefinition(Open311View):
     xml_root = "service_definition"
 
-    @extend_schema(summary="事项定义（GET services/{service_code}）")
+    @extend_schema(summary="事项定义（GET services/{service_code}）", responses=schema.answers(schema.DEFINITION))
     def get(self, request, service_code, format=None):
         service = Service.objects.open_online().filter(code=service_code).first()
         if service is None:
@@ -109,7 +110,7 @@ def _moment(request, name: str):
 class Requests(Open311View):
     xml_root = "service_requests"
 
-    @extend_schema(summary="查询诉求（GET requests）", parameters=[
+    @extend_schema(summary="查询诉求（GET requests）", responses=schema.answers(schema.REQUEST), parameters=[
         OpenApiParameter("service_request_id", str, description="受理编号，多个用逗号分隔"),
         OpenApiParameter("service_code", str, description="事项编码，多个用逗号分隔"),
         OpenApiParameter("start_date", str, description="W3C 日期时间"),
@@ -148,7 +149,21 @@ class Requests(Open311View):
         rows = rows.order_by("-submitted_at", "-pk")[:MAX_RESULTS]
         return Response([serializers.request_row(item, full=full) for item in rows])
 
-    @extend_schema(summary="提交诉求（POST requests，须 api_key）")
+    @extend_schema(summary="提交诉求（POST requests，须企业账号的 api_key）", responses=schema.answers(schema.CREATED, 201), request={
+        "application/x-www-form-urlencoded": inline_serializer("PostServiceRequest", {
+            "api_key": fields.CharField(help_text="企业账号的接口密钥"),
+            "service_code": fields.CharField(help_text="事项编码，见 services"),
+            "description": fields.CharField(help_text="诉求描述，纯文本，不超过 4000 字"),
+            "last_name": fields.CharField(required=False, help_text="联系人姓"),
+            "first_name": fields.CharField(required=False, help_text="联系人名"),
+            "phone": fields.CharField(help_text="联系电话"),
+            "address_string": fields.CharField(required=False, help_text="地点或地址"),
+            "lat": fields.DecimalField(max_digits=9, decimal_places=6, required=False),
+            "long": fields.DecimalField(max_digits=9, decimal_places=6, required=False),
+            "attribute[code]": fields.CharField(required=False, help_text="表单字段，见 services/{service_code}；"
+                                                "多选用 attribute[code][] 重复提交"),
+        }),
+    })
     def post(self, request, format=None):
         key = request.auth
         if key is None:
@@ -179,7 +194,7 @@ class Requests(Open311View):
 class RequestDetail(Open311View):
     xml_root = "service_requests"
 
-    @extend_schema(summary="诉求详情（GET requests/{service_request_id}）")
+    @extend_schema(summary="诉求详情（GET requests/{service_request_id}）", responses=schema.answers(schema.REQUEST))
     def get(self, request, service_request_id, format=None):
         account = self.enterprise_account(request)
         rows, full = serializers.requests_for(account)
@@ -195,7 +210,7 @@ class RequestDetail(Open311View):
 class Token(Open311View):
     xml_root = "service_requests"
 
-    @extend_schema(summary="凭令牌查询受理编号（GET tokens/{token}）")
+    @extend_schema(summary="凭令牌查询受理编号（GET tokens/{token}）", responses=schema.answers(schema.TOKEN))
     def get(self, request, token, format=None):
         found = ApiSubmission.objects.select_related("request").filter(token=token[:40]).first()
         if found is None:

@@ -268,6 +268,10 @@ def test_openapi_description_loads(client):
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
+    from drf_spectacular.validation import validate_schema
+
+    validate_schema(schema)  # against the OpenAPI 3 JSON schema that drf-spectacular ships
+    assert schema["components"]["securitySchemes"]["api_key"]["in"] == "query"
     paths = set(schema["paths"])
     assert {"/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/discovery.xml",
             "/open311/v2/services/{service_code}.json", "/open311/v2/tokens/{token}.json"} <= paths
