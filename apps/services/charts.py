@@ -19,6 +19,14 @@ class Bar:
     series: int
     label: str
 
+    @property
+    def label_x(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y - 4, 1)
+
 
 @dataclass
 class Chart:
