@@ -105,3 +105,14 @@ def test_admin_appeal_and_decision_and_rectification_forms(client, desk, request
     assert Rating.objects.counted().count() == 0
     page = client.get(reverse("admin:services_appeal_change", args=[appeal.pk])).content.decode()
     assert "申诉成立" in page
+
+
+def test_the_rectification_report_shows_on_the_enterprise_page(client, desk, requests_):
+    item = requests_.resolved()
+    rating = actions.rate(item, by=desk.user, score=1, comment="慢")
+    actions.verify(rating.rectification, by=desk.supervisor, finding="属实")
+    actions.report_back(rating.rectification, by=desk.supervisor, fix="增设窗口", report="已增设专门窗口，感谢监督。")
+    client.force_login(desk.user)
+    page = client.get(detail(item)).content.decode()
+    assert "差评整改反馈" in page and "已增设专门窗口" in page
+    assert "增设窗口<" not in page and "属实" not in page  # the fix and the finding stay internal
