@@ -198,3 +198,15 @@ def test_resolve_records_working_days_used(desk, requests_):
     with time_machine.travel(MONDAY + dt.timedelta(days=3), tick=False):
         item = actions.resolve(item, by=desk.agent, public_note="已办结")
     assert item.workdays_used == 3
+
+
+def test_the_report_back_mail_reaches_the_enterprise(desk, resolved, mailoutbox):
+    from apps.services.mail import send_change_mail
+
+    rating = actions.rate(resolved, by=desk.user, score=1)
+    actions.verify(rating.rectification, by=desk.supervisor, finding="属实")
+    actions.report_back(rating.rectification, by=desk.supervisor, fix="内部措施", report="已整改完毕。")
+    event = resolved.events.public().last()
+    assert send_change_mail(resolved.pk, event.pk) == 2  # both accounts of the enterprise
+    message = mailoutbox[-1]
+    assert "差评整改反馈" in message.subject and "已整改完毕。" in message.body and "内部措施" not in message.body
