@@ -5,7 +5,6 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.cache import cache
 
 from apps.core.audit import history_of
 from apps.open311 import actions
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/open311/v2/"
 INTERNAL = "内部：已电话回访"  # the internal note of requests_.resolved()
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
 
 
 def get(client, path, **params):

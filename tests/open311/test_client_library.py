@@ -4,7 +4,6 @@ so the POST goes through ``requests``, the HTTP library georeport itself uses.""
 
 import pytest
 import requests
-from django.core.cache import cache
 from georeport import GeoReport
 
 from apps.services import actions as services
@@ -12,11 +11,6 @@ from apps.services import actions as services
 pytestmark = pytest.mark.django_db(transaction=True)
 
 INTERNAL = "内部：已电话回访"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from apps.core import pagecache
 from apps.editorial import actions as editorial
@@ -130,7 +129,6 @@ def anonymous(client):
 
 def test_page_shows_svg_charts_beside_tables(fixture_data, anonymous):
     with at(4, 15):
-        cache.clear()
         response = anonymous.get("/services/statistics/")
     assert response.status_code == 200
     html = response.content.decode()
