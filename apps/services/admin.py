@@ -20,7 +20,7 @@ from apps.core.errors import InvalidTransition, NotAllowed
 from apps.editorial.admin import EditorialAdminMixin, EditorialChildInlineMixin
 
 from . import actions, deadlines, rules
-from .models import AttributeDefinition, Service, ServiceGroup, ServiceMaterial, ServiceRequest, State
+from .models import AttributeDefinition, Rating, Service, ServiceGroup, ServiceMaterial, ServiceRequest, State
 from .staff import available_buttons, desk_counts
 
 
@@ -145,6 +145,8 @@ class ServiceRequestAdmin(admin.ModelAdmin):
             "buttons": available_buttons(request.user, item), "error": error,
             "staff": actions.assignable_staff() if rules.is_supervisor(request.user) else [],
             "states": State,
+            # 好差评: the score and comment, never the rater (ratings_admin shows the rater to the supervisor).
+            "rating": Rating.objects.filter(request_id=item.pk).only("pk", "request_id", "score", "comment").first(),
         }
         return TemplateResponse(request, "admin/services/servicerequest/request.html", context, status=status)
 

@@ -116,3 +116,11 @@ def test_the_rectification_report_shows_on_the_enterprise_page(client, desk, req
     page = client.get(detail(item)).content.decode()
     assert "差评整改反馈" in page and "已增设专门窗口" in page
     assert "增设窗口<" not in page and "属实" not in page  # the fix and the finding stay internal
+
+
+def test_the_staff_request_page_shows_the_rating_without_the_rater(client, desk, requests_):
+    item = requests_.resolved()
+    rating = actions.rate(item, by=desk.user, score=2, comment="窗口人少")
+    client.force_login(desk.agent)
+    page = client.get(reverse("admin:services_servicerequest_change", args=[item.pk])).content.decode()
+    assert "不满意：窗口人少" in page and reverse("admin:services_rating_change", args=[rating.pk]) in page
