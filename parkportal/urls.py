@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
+    # The Open311 GeoReport v2 API: machine-readable, one script, outside the language prefixes.
+    path("open311/v2/", include("apps.open311.urls")),
 ]
 
 # The README's run command (DEBUG) serves renditions, web videos and posters from

@@ -20,7 +20,7 @@ from apps.core.errors import InvalidTransition, NotAllowed
 from apps.editorial.admin import EditorialAdminMixin, EditorialChildInlineMixin
 
 from . import actions, deadlines, rules
-from .models import AttributeDefinition, Service, ServiceGroup, ServiceMaterial, ServiceRequest, State
+from .models import AttributeDefinition, Rating, Service, ServiceGroup, ServiceMaterial, ServiceRequest, State
 from .staff import available_buttons, desk_counts
 
 
@@ -145,6 +145,8 @@ class ServiceRequestAdmin(admin.ModelAdmin):
             "buttons": available_buttons(request.user, item), "error": error,
             "staff": actions.assignable_staff() if rules.is_supervisor(request.user) else [],
             "states": State,
+            # 好差评: the score and comment, never the rater (ratings_admin shows the rater to the supervisor).
+            "rating": Rating.objects.filter(request_id=item.pk).only("pk", "request_id", "score", "comment").first(),
         }
         return TemplateResponse(request, "admin/services/servicerequest/request.html", context, status=status)
 
@@ -191,3 +193,5 @@ def _act(model_admin, request, object_id):
         return model_admin._render(request, model_admin._get(request, object_id), status=409, error=message)
     messages.success(request, _("操作已完成。"))
     return HttpResponseRedirect(reverse("admin:services_servicerequest_change", args=[item.pk]))
+
+from . import ratings_admin  # noqa: E402,F401  (the 好差评 admin registers itself)

@@ -12,3 +12,10 @@ class ServicesConfig(AppConfig):
         from .actions.labels import ACTION_LABELS
 
         register_action_labels(ACTION_LABELS)
+
+        from apps.core.pagecache import register_next_change
+
+        from .statistics import next_month_start
+
+        # The statistics page shows the months up to the current one: it changes at each month's start.
+        register_next_change(next_month_start)

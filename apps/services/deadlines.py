@@ -47,3 +47,18 @@ def due_soon_until(day: date, calendar=None) -> date:
     """The last due date counted as "due soon" on ``day`` (the dashboard's window)."""
     calendar = calendar or working_calendar()
     return calendar.add_workdays(day, getattr(settings, "PARKPORTAL_SERVICES_DUE_SOON_WORKDAYS", 2))
+
+
+def workdays_used(accepted_at: datetime, resolved_at: datetime, waited_workdays: int = 0, calendar=None) -> int:
+    """Working days from acceptance to resolution (after the day of acceptance, up to and
+    including the day of resolution), less those spent waiting for the requester."""
+    calendar = calendar or working_calendar()
+    return max(0, calendar.workdays_between(local_day(accepted_at), local_day(resolved_at)) - waited_workdays)
+
+
+def rectify_due_date(opened_at: datetime, calendar=None) -> tuple[int, date]:
+    """(days, due date) of a rectification case opened at ``opened_at``:
+    ``PARKPORTAL_RATINGS_RECTIFY_WORKDAYS`` working days after the day it opened."""
+    calendar = calendar or working_calendar()
+    days = int(getattr(settings, "PARKPORTAL_RATINGS_RECTIFY_WORKDAYS", 5))
+    return days, calendar.add_workdays(local_day(opened_at), days)

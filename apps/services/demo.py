@@ -136,8 +136,8 @@ REQUESTS = (
     ("address-change", "公司拟迁入高新区软件园，申请办理住所变更。", ("accept",)),
     ("social-insurance", "新招录 12 名员工，申请办理社会保险登记。", ("accept", "start")),
     ("scope-change", "增加新材料技术研发，申请变更经营范围。", ("accept", "start", "supplement")),
-    ("company-setup", "设立全资子公司，从事农用薄膜销售。", ("accept", "start", "resolve")),
-    ("sme-evaluation", "申请 2026 年度科技型中小企业评价。", ("accept", "start", "resolve", "close")),
+    ("company-setup", "设立全资子公司，从事农用薄膜销售。", ("accept", "start", "resolve", "rate_good")),
+    ("sme-evaluation", "申请 2026 年度科技型中小企业评价。", ("accept", "start", "resolve", "close", "rate_bad")),
     ("rd-subsidy", "申请 2025 年度研发费用补助。", ("reject",)),
     ("sme-evaluation", "再次申请科技型中小企业评价（误重复提交）。", ("duplicate",)),
     ("talent-housing", "为新引进博士申请人才公寓。", ("refer",)),
@@ -171,6 +171,15 @@ def _advance(request, steps, agent, supervisor, user):
             actions.refer(request, by=supervisor, department="人才工作办公室人才服务窗口")
         elif step == "withdraw":
             actions.withdraw(request, by=user)
+        elif step == "rate_good":
+            actions.rate(request, by=user, score=5, efficiency=5, attitude=5, comment="窗口一次办结，效率很高。")
+        elif step == "rate_bad":
+            # 差评: the case is opened, the supervisor calls back; the agent appeals (pending).
+            rating = actions.rate(request, by=user, score=2, guide_accuracy=2,
+                                  comment="办事指南没有写明需要财务报表，来回跑了两次。")
+            actions.verify(rating.rectification, by=supervisor,
+                           finding="电话回访属实：指南漏列近一年财务报表，企业因此补交一次。")
+            actions.file_appeal(rating, by=agent, reason="示例：企业补交材料系自身原因（演示申诉，待督办裁定）。")
         elif step == "overdue":
             # Demo only: backdate the acceptance so that the desk shows an overdue request.
             accepted = timezone.now() - dt.timedelta(days=30)

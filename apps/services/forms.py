@@ -114,3 +114,22 @@ def add_action_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+class RatingForm(forms.Form):
+    """好差评: five levels overall (required), the optional dimensions, a comment."""
+
+    def __init__(self, *args, **kwargs):
+        from .models.ratings import DIMENSIONS, Score
+
+        super().__init__(*args, **kwargs)
+        levels = [(value, label) for value, label in Score.choices]
+        # Plain fields rendered as radios: the action checks the levels and its message shows.
+        self.fields["score"] = forms.CharField(
+            label=_("总体评价（必填）"), required=False, widget=forms.RadioSelect(choices=levels))
+        for name, label in DIMENSIONS:
+            self.fields[name] = forms.CharField(
+                label=_("%(label)s（选填）") % {"label": label}, required=False, widget=forms.RadioSelect(choices=levels))
+        self.fields["comment"] = forms.CharField(
+            label=_("评价内容（选填）"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("不超过 500 字。评价人信息受保护，办理人员看不到是谁评价的。"))

@@ -56,3 +56,30 @@ def send_alert(request_id: int, kind: str) -> int:
         subject = render_to_string("services/email/alert_subject.txt", context).strip()
         body = render_to_string("services/email/alert.txt", context)
     return send_mail(subject, body, None, sorted(recipients))
+
+
+def _supervisor_addresses() -> list[str]:
+    from apps.accounts.roles import ROLES, SERVICE_SUPERVISOR
+
+    people = get_user_model().objects.filter(is_active=True, groups__name=ROLES[SERVICE_SUPERVISOR].group_name)
+    return sorted({u.email for u in people if u.email})
+
+
+def send_rectification_alert(case_id: int, kind: str) -> int:
+    """A bad rating opened a case (``opened``), its due date nears (``remind``) or passed
+    (``overdue_alert``): the supervisors are told. The mail names the request, the
+    score and the due date; the rater's name is not in it (supervisors read it in the admin)."""
+    from .models import Rectification
+
+    case = Rectification.objects.select_related("request__service", "rating").filter(pk=case_id).first()
+    if case is None or kind not in ("opened", "remind", "overdue_alert") or not case.is_open:
+        return 0
+    recipients = _supervisor_addresses()
+    if not recipients:
+        return 0
+    context = {"case": case, "request": case.request, "rating": case.rating, "kind": kind,
+               "site_url": settings.PARKPORTAL_ADMIN_BASE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("services/email/rectification_subject.txt", context).strip()
+        body = render_to_string("services/email/rectification.txt", context)
+    return send_mail(subject, body, None, recipients)

@@ -68,3 +68,14 @@ def may_view(user, request) -> bool:
 def is_staff_handler(user) -> bool:
     """Sees the staff queue at all."""
     return is_supervisor(user) or is_agent(user)
+
+
+def may_see_rater(user) -> bool:
+    """Who rated is protected: only the supervisor (督办) sees it; the staff who handled
+    the request see the score and the comment."""
+    return is_supervisor(user)
+
+
+def may_appeal(user, rating) -> bool:
+    """Staff who handle the rated request (and the supervisor) may appeal it as malicious."""
+    return handles(user, rating.request)

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .models import Service
 
@@ -14,4 +15,17 @@ class ServiceGuideSitemap(Sitemap):
         return service.public_updated_at
 
 
-SITEMAPS = {"services": ServiceGuideSitemap}
+class StatisticsSitemap(Sitemap):
+    """The published statistics page (好差评 and request figures), renewed every month."""
+
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return ["services:statistics"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"services": ServiceGuideSitemap, "service_statistics": StatisticsSitemap}

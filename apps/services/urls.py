@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import guide, lookup, requests
+from .views import guide, lookup, ratings, requests, statistics
 
 app_name = "services"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("my/<str:number>/submitted/", requests.done, name="done"),
     path("my/<str:number>/withdraw/", requests.withdraw, name="withdraw"),
     path("my/<str:number>/supplement/", requests.supplement, name="supplement"),
+    path("my/<str:number>/rate/", ratings.rate, name="rate"),
     path("materials/<int:pk>/", requests.material, name="material"),
+    path("statistics/", statistics.page, name="statistics"),
+    path("statistics/statistics.csv", statistics.csv_download, name="statistics_csv"),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.talent",
     "apps.stations",
     "apps.services",
+    "apps.open311",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_celery_beat",
     "django_prose_editor",
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "apps.accounts.apps.LoginGuardConfig",  # django-axes
 ]
@@ -438,3 +441,29 @@ PARKPORTAL_MEDIA_REQUEUE_PENDING_AFTER = timedelta(minutes=10)
 PARKPORTAL_MEDIA_PROCESSING_HEARTBEAT = timedelta(seconds=30)
 PARKPORTAL_MEDIA_REQUEUE_PROCESSING_GRACE = timedelta(seconds=90)
 PARKPORTAL_MEDIA_MAX_ATTEMPTS = 5
+
+# 好差评 (apps.services ratings): an enterprise may rate a resolved request within this many
+# days; a bad rating (2 or below) must be rectified and reported back within this many
+# working days (cities use 5 to 15).
+PARKPORTAL_RATINGS_WINDOW_DAYS = 30
+PARKPORTAL_RATINGS_RECTIFY_WORKDAYS = 5
+
+# --- The Open311 GeoReport v2 API (apps.open311, /open311/v2/) -------------------------
+# Every view sets its own authentication (api_key), renderers (JSON, XML) and parsers; the
+# defaults here only make sure that no view falls back to session authentication.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "乌鲁木齐高新区门户开放接口（Open311 GeoReport v2）",
+    "DESCRIPTION": "企业服务诉求的提交与查询，遵循 Open311 GeoReport v2。",
+    "VERSION": "v2",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+# Calls per hour from one client address without an api_key (a key has its own limit).
+PARKPORTAL_OPEN311_ANONYMOUS_RATE = "300/hour"
+# The discovery document's contact line.
+PARKPORTAL_OPEN311_CONTACT = "乌鲁木齐高新区（新市区）政务服务中心"

@@ -15,6 +15,7 @@ from apps.core.errors import InvalidTransition, NotAllowed, require, require_sta
 from .. import deadlines, rules
 from ..models import ServiceRequest, State
 from ..models.requests import OPEN_STATES
+from ..statistics import statistics_changed
 from .base import change, finish_waiting, lock, now, record, require_handler, require_in
 
 STALE = _("该诉求的状态已由他人改变（现为“%(state)s”），请刷新后重试。")
@@ -111,9 +112,12 @@ def resolve(request: ServiceRequest, *, by, public_note: str, internal_note: str
     require_in(request, (State.ACCEPTED, State.IN_PROGRESS), _stale(request))
     _require_text(public_note, _("办结时请在公开说明中写明办理结果。"))
     previous = request.state
-    change(request, State.RESOLVED, resolved_at=now())
+    resolved_at = now()
+    change(request, State.RESOLVED, resolved_at=resolved_at,
+           workdays_used=deadlines.workdays_used(request.accepted_at, resolved_at, request.waited_workdays))
     record(request, "resolve", by=by, from_state=previous, public=True, public_note=public_note,
            internal_note=internal_note)
+    statistics_changed()
     return request
 
 

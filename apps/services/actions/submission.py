@@ -19,6 +19,7 @@ from .. import rules
 from ..models import Service, ServiceRequest, State
 from ..tracking import new_tracking_number
 from ..validation import check_file, clean_attributes, clean_description, clean_plain
+from ..statistics import statistics_changed
 from .base import change, finish_waiting, lock, record, require_in
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{6,19}$")
@@ -68,13 +69,30 @@ def _collect(errors: dict, call, *args):
         return None
 
 
+def _location(lat, long) -> dict:
+    """Optional WGS-84 coordinates (Open311 ``lat``/``long``): both or neither, in range."""
+    from decimal import Decimal, InvalidOperation
+
+    if lat in (None, "") and long in (None, ""):
+        return {}
+    message = _("位置坐标须同时填写纬度（-90 至 90）和经度（-180 至 180）。")
+    try:
+        lat_value, long_value = Decimal(str(lat).strip()), Decimal(str(long).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"lat": message}) from None
+    if not (lat_value.is_finite() and long_value.is_finite() and -90 <= lat_value <= 90 and -180 <= long_value <= 180):
+        raise ValidationError({"lat": message})
+    return {"lat": lat_value.quantize(Decimal("0.000001")), "long": long_value.quantize(Decimal("0.000001"))}
+
+
 def check_submission(service, *, contact_name, contact_phone, description, attributes=None, attribute_files=None,
-                     materials=None, address: str = ""):
+                     materials=None, address: str = "", lat=None, long=None):
     """Every check of a submission, with nothing written: (service, cleaned values, checked files)."""
     service = _service(service)
     attributes, attribute_files, materials = attributes or {}, attribute_files or {}, materials or {}
     errors: dict = {}
     contact = _collect(errors, _contact, contact_name, contact_phone)
+    location = _collect(errors, _location, lat, long)
     description = _collect(errors, clean_description, description)
     try:
         address = clean_plain(address, _("地点或地址"), 200)
@@ -103,14 +121,14 @@ def check_submission(service, *, contact_name, contact_phone, description, attri
         if definition.datatype == "file" and upload:
             values[definition.code] = (getattr(upload, "name", "") or definition.label)[-100:]
     cleaned = {"contact_name": contact[0], "contact_phone": contact[1], "description": description,
-               "attributes": values, "address": address}
+               "attributes": values, "address": address, **(location or {})}
     return service, cleaned, checked
 
 
 @transaction.atomic
 def submit_request(service, *, by, contact_name: str, contact_phone: str, description: str,
                    attributes: dict | None = None, attribute_files: dict | None = None,
-                   materials: dict | None = None, address: str = "") -> ServiceRequest:
+                   materials: dict | None = None, address: str = "", lat=None, long=None) -> ServiceRequest:
     """An enterprise account files a request; the mail with its tracking number goes after commit.
 
     ``attributes``: code -> value (a list for multiple choice); ``attribute_files``:
@@ -121,6 +139,7 @@ def submit_request(service, *, by, contact_name: str, contact_phone: str, descri
     service, cleaned, checked = check_submission(
         service, contact_name=contact_name, contact_phone=contact_phone, description=description,
         attributes=attributes, attribute_files=attribute_files, materials=materials, address=address,
+        lat=lat, long=long,
     )
     request = None
     for _attempt in range(5):
@@ -138,6 +157,7 @@ def submit_request(service, *, by, contact_name: str, contact_phone: str, descri
     event = record(request, "submit", by=by, from_state="", public=True, service=service.code)
     for label, upload, data in checked:
         stored_materials.store(request, by=by, label=label, upload=upload, checked=data, event=event)
+    statistics_changed()
     return request
 
 

@@ -8,7 +8,7 @@ enterprise sees it) and an optional internal note (it never does).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +59,20 @@ class ServiceRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
+    def open_data(self):
+        """Requests whose public fields (``PUBLIC_FIELDS``) anyone may read, as the
+        interaction norms require (受理日期, 答复日期, 答复部门, 答复): every request
+        but those the enterprise withdrew. The Open311 API's public reads use this."""
+        return self.exclude(state=State.WITHDRAWN)
+
+    def completed(self):
+        """办结: resolved (and possibly closed since)."""
+        return self.filter(resolved_at__isnull=False)
+
+    def completed_on_time(self):
+        """Resolved on or before the due date (the local day, in Beijing time)."""
+        return self.completed().filter(RESOLVED_ON_TIME)
+
     def clock_running(self):
         return self.filter(state__in=CLOCK_RUNNING, due_date__isnull=False)
 
@@ -84,6 +98,17 @@ class ServiceRequestQuerySet(models.QuerySet):
             "service__name", "service__code", "assignee__username", "assignee__display_name",
             "assignee__first_name", "assignee__last_name",
         )
+
+
+#: Resolved by the due date: ``__date`` is the local (Beijing) day under USE_TZ.
+RESOLVED_ON_TIME = Q(resolved_at__date__lte=F("due_date"))
+
+#: What a public read of a request shows (besides the public notes of ``RequestEvent.objects.public()``):
+#: never the description, the contact, the enterprise, the address, nor an internal note.
+PUBLIC_FIELDS = (
+    "pk", "tracking_number", "service_id", "service__code", "service__name", "state", "department", "referred_to",
+    "submitted_at", "updated_at", "due_date",
+)
 
 
 class ServiceRequest(models.Model):
@@ -124,6 +149,10 @@ class ServiceRequest(models.Model):
     waited_workdays = models.PositiveSmallIntegerField(_("补正占用工作日"), default=0, editable=False)
     due_date = models.DateField(_("办理期限"), null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
+    workdays_used = models.PositiveSmallIntegerField(
+        _("办理用时（工作日）"), null=True, blank=True, editable=False,
+        help_text=_("受理到办结的工作日数，不含补正等待；办结时写入，供统计"),
+    )
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(_("到期提醒发送时间"), null=True, blank=True, editable=False)
     overdue_alert_sent_at = models.DateTimeField(_("超期告警发送时间"), null=True, blank=True, editable=False)

@@ -163,12 +163,21 @@ def my_list(request):
     return render(request, "services/my_list.html", _context(page=page, states=State.choices, state=state))
 
 
-def _detail(request, item, *, form=None, status=200):
+def _detail(request, item, *, form=None, rating_form=None, status=200):
+    from ..forms import RatingForm
+    from ..models import Rating
+
+    rating = Rating.objects.filter(request_id=item.pk).only(
+        "pk", "request_id", "score", "efficiency", "guide_accuracy", "convenience", "attitude", "comment", "rated_at",
+    ).first()
+    may_rate = rating is None and actions.may_rate(request.user, item)
     return render(request, "services/my_detail.html", _context(
         item=item, timeline=list(item.events.public()),
         materials=list(item.materials.only("pk", "label", "original_name", "kind", "size_bytes", "uploaded_at")),
         form=form or (SupplementForm() if item.state == State.WAITING else None),
-        attributes=_attribute_rows(item),
+        attributes=_attribute_rows(item), rating=rating,
+        rating_form=(rating_form or RatingForm()) if may_rate else None,
+        rating_closes_at=actions.rating_closes_at(item) if may_rate else None,
     ), status=status)
 
 
