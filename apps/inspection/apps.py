@@ -9,17 +9,14 @@ class InspectionConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.audit import register_action_labels
         from apps.editorial.checks import register_submission_check
-        from apps.editorial.signals import content_published, content_unpublished
 
-        from . import indicators, receivers
+        from . import indicators
         from .wording import CHECK
 
         # The wording check is part of every item's submission_problems() (submit,
         # publish, schedule, urgent publish), without apps.editorial importing this app.
         register_submission_check(CHECK)
         indicators.register_builtin()
-        content_published.connect(receivers.item_changed, dispatch_uid="inspection.item_published")
-        content_unpublished.connect(receivers.item_changed, dispatch_uid="inspection.item_unpublished")
         register_action_labels({
             "inspection.add_wording_entry": _("新增错敏词"),
             "inspection.change_wording_entry": _("修改错敏词"),

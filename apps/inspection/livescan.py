@@ -1,8 +1,9 @@
 """The wording hits of live content, stored for the self-inspection report.
 
 Worker side (``tasks.py`` calls these): the whole site is re-scanned when a
-list changes (``actions.lists_changed`` queues it through the outbox), and one
-item when what the public sees of it changes (``receivers.item_changed``).
+list changes (``actions.lists_changed`` queues it through the outbox) and nightly
+by beat (content published since, e.g. with an override, and content taken down).
+``rescan_item`` re-scans one item.
 The stored rows are derived data: each scan replaces an item's rows.
 """
 

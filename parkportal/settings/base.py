@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspection.check_links",
         "schedule": crontab(minute=40, hour=2),
     },
+    # Wording hits of live content (also re-scanned whenever a list changes).
+    "inspection.rescan_live_wording": {
+        "task": "inspection.rescan_live_wording",
+        "schedule": crontab(minute=10, hour=2),
+    },
     # The self-inspection report mail to site administrators when anything is warn or
     # fail: beat asks daily, a row per week makes it once a week (apps.inspection.mail).
     "inspection.send_weekly_report": {
