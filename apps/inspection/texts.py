@@ -20,7 +20,8 @@ paragraphs; ``alt`` texts of inline images become texts of their own, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import re
+from html import unescape
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -51,53 +52,73 @@ class Link:
     label: str = ""
 
 
-class _Reader(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.alts: list[str] = []
-        self.links: list[Link] = []
-        self._skip = 0
-        self._anchor: Link | None = None
-        self._anchor_text: list[str] = []
+_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in SKIPPED_TAGS:
-            self._skip += 1
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag == "img":
+
+@dataclass
+class Reading:
+    parts: list[str] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def _attrs(raw: str) -> dict:
+    return {m.group(1).lower(): unescape(m.group(2) if m.group(2) is not None else
+                                         m.group(3) if m.group(3) is not None else m.group(4))
+            for m in _ATTR.finditer(raw)}
+
+
+def read_html(html: str) -> Reading:
+    """One pass over the (sanitised) HTML with a tag pattern: the text between
+    tags (entities decoded, a line break around block elements, nothing of
+    script or style), inline images' alt texts, and links with their text."""
+    reading = Reading()
+    html = html or ""
+    skip = 0
+    anchor: Link | None = None
+    anchor_text: list[str] = []
+    position = 0
+    for match in _TAG.finditer(html):
+        if match.start() > position and not skip:
+            data = unescape(html[position:match.start()])
+            reading.parts.append(data)
+            if anchor is not None:
+                anchor_text.append(data)
+        position = match.end()
+        name = (match.group(2) or "").lower()
+        if not name:
+            continue  # a comment
+        closing = bool(match.group(1))
+        if name in SKIPPED_TAGS:
+            skip = max(0, skip - 1) if closing else skip + 1
+            continue
+        if name in BLOCK_TAGS:
+            reading.parts.append("\n")
+        if closing:
+            if name == "a" and anchor is not None:
+                anchor.label = "".join(anchor_text).strip()[:300]
+                reading.links.append(anchor)
+                anchor = None
+            continue
+        if name == "img":
+            attrs = _attrs(match.group(3))
             if attrs.get("alt"):
-                self.alts.append(attrs["alt"])
+                reading.alts.append(attrs["alt"])
             if attrs.get("src"):
-                self.links.append(Link(attrs["src"], attrs.get("alt") or ""))
-        if tag == "a" and attrs.get("href"):
-            self._anchor, self._anchor_text = Link(attrs["href"]), []
-
-    def handle_endtag(self, tag):
-        if tag in SKIPPED_TAGS and self._skip:
-            self._skip -= 1
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag == "a" and self._anchor is not None:
-            self._anchor.label = "".join(self._anchor_text).strip()[:300]
-            self.links.append(self._anchor)
-            self._anchor = None
-
-    def handle_data(self, data):
-        if self._skip:
-            return
-        self.parts.append(data)
-        if self._anchor is not None:
-            self._anchor_text.append(data)
-
-
-def read_html(html: str) -> _Reader:
-    reader = _Reader()
-    reader.feed(html or "")
-    reader.close()
-    return reader
+                reading.links.append(Link(attrs["src"], attrs.get("alt") or ""))
+        elif name == "a":
+            href = _attrs(match.group(3)).get("href")
+            if href:
+                anchor, anchor_text = Link(href), []
+    if position < len(html) and not skip:
+        reading.parts.append(unescape(html[position:]))
+        if anchor is not None:
+            anchor_text.append(html[position:])
+    if anchor is not None:
+        anchor.label = "".join(anchor_text).strip()[:300]
+        reading.links.append(anchor)
+    return reading
 
 
 def visible_text(html: str) -> str:
