@@ -155,6 +155,7 @@ class LinkCheckAdmin(ReadOnlyAdmin):
                     "last_checked_at")
     list_filter = ("ok", "kind")
     search_fields = ("url", "item_repr")
+    change_list_template = "inspection/admin/linkcheck_change_list.html"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -10,13 +10,15 @@ class InspectionConfig(AppConfig):
         from apps.core.audit import register_action_labels
         from apps.editorial.checks import register_submission_check
 
-        from . import indicators
+        from .builtin import INDICATORS
+        from .indicators import register_indicator
         from .wording import CHECK
 
         # The wording check is part of every item's submission_problems() (submit,
         # publish, schedule, urgent publish), without apps.editorial importing this app.
         register_submission_check(CHECK)
-        indicators.register_builtin()
+        for key, title, order, compute in INDICATORS:
+            register_indicator(key, title, order=order, compute=compute)
         register_action_labels({
             "inspection.add_wording_entry": _("新增错敏词"),
             "inspection.change_wording_entry": _("修改错敏词"),

@@ -117,9 +117,9 @@ def columns(now) -> Result:
         status = grade_age(last, now, limit)
         rows.append(Row(label, _("最近更新：%(age)s；要求：%(limit)s 内更新") % {
             "age": describe_age(last, now), "limit": describe_limit(limit)}, status, url, last))
-    status = worst(r.status for r in rows)
-    late = sum(1 for r in rows if r.status == FAIL)
-    rows = [r for r in rows if r.status != PASS]
+    status = worst(r.verdict for r in rows)
+    late = sum(1 for r in rows if r.verdict == FAIL)
+    rows = [r for r in rows if r.verdict != PASS]
     return Result("", "", status, _("%(late)s 个栏目未按时更新") % {"late": late},
                   _("动态、要闻类 2 周内更新；通知公告、政策文件类 6 个月内更新"), rows)
 
@@ -138,8 +138,7 @@ def empty_columns(now) -> Result:
     rows += [Row(page.title, _("栏目页面没有正文、下级页面或链接"), FAIL, admin_url("pages", "page", page.pk)) for page in blank]
     limit = setting("EMPTY_COLUMN_LIMIT")
     status = grade(len(rows), limit)
-    for row in rows:
-        row.status = status
+    rows = [Row(r.label, r.detail, status, r.url) for r in rows]
     return Result("", "", status, _("%(n)s 个空白栏目") % {"n": len(rows)},
                   _("空白栏目少于 %(limit)s 个") % {"limit": limit}, rows)
 

@@ -44,7 +44,7 @@ WARN_RATIO = 0.8
 class Row:
     label: str
     detail: str = ""
-    status: str = FAIL
+    verdict: str = FAIL
     url: str = ""
     when: datetime | None = None
     who: str = ""
@@ -153,13 +153,6 @@ def oldest_open(queryset, *, date_field: str, limit, now: datetime, key: str = "
     ]
     return Result(key, str(title), status, _("最久未办 %(age)s") % {"age": describe_age(oldest, now)} if oldest
                   else _("无待办"), str(rule), rows)
-
-
-def register_builtin() -> None:
-    from . import builtin
-
-    for key, title, order, compute in builtin.INDICATORS:
-        register_indicator(key, title, order=order, compute=compute)
 
 
 def compute_all(now: datetime | None = None) -> list[Result]:

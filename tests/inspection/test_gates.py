@@ -146,3 +146,26 @@ def test_saving_in_the_admin_warns_of_hits(client, pages, people, wording):
                  "position": 0, "sensitivity": "normal", "slug": page.slug})
     response = client.post(f"/admin/pages/page/{page.pk}/change/", data, follow=True)
     assert "可能的错别字或不规范表述" in response.content.decode()
+
+
+def test_a_serious_hit_blocks_scheduling_too(pages, people, wording):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    page = pages.approved(body="<p>高新技术产业开发区管委</p>")
+    wording.add("高新技术产业开发区管委")
+    with pytest.raises(InvalidTransition, match="暂不能定时发布"):
+        editorial.schedule(page, by=people.publisher2, go_live_at=timezone.now() + timedelta(hours=1))
+    assert refresh(page).status == Status.APPROVED
+
+
+def test_submission_problems_lists_the_models_own_and_the_registered_checks(pages, wording):
+    from apps.editorial.checks import registered_checks, submission_problems
+    from apps.inspection.wording import CHECK
+
+    assert CHECK in registered_checks()
+    wording.add("高新技术产业开发区管委")
+    page = page_with(pages, "高新技术产业开发区管委")
+    problems = submission_problems(page, stage="urgent_publish")
+    assert len(problems) == 1 and "严重错敏词" in problems[0]
