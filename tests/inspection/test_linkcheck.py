@@ -79,13 +79,13 @@ def test_external_results_for_each_kind_of_failure(server):
 
 
 def test_requests_to_one_host_are_spaced(server, settings):
-    settings.PARKPORTAL_INSPECTION_LINK_HOST_INTERVAL = 0.3
+    settings.PARKPORTAL_INSPECTION_LINK_HOST_INTERVAL = 0.6
     import asyncio
 
     asyncio.run(linkcheck.check_external([f"http://{server}/ok", f"http://{server}/missing", f"http://{server}/error"]))
     times = sorted(t for _m, _p, _a, t in SEEN)
     assert len(times) == 3
-    assert all(b - a >= 0.29 for a, b in zip(times, times[1:]))
+    assert all(b - a >= 0.4 for a, b in zip(times, times[1:])), times  # 0.6 s apart when sent; network jitter aside
 
 
 def test_a_run_records_internal_external_and_attachment_results(server, pages, releases, assets):
