@@ -50,6 +50,12 @@ class Finding:
         return self.hit.entry.kind
 
     @property
+    def kind_label(self) -> str:
+        from .models import Kind
+
+        return str(Kind(self.kind).label)
+
+    @property
     def blocking(self) -> bool:
         return self.severity == Severity.BLOCK
 
