@@ -12,11 +12,13 @@ class InspectionConfig(AppConfig):
 
         from .builtin import INDICATORS
         from .indicators import register_indicator
+        from .linkcheck import PANEL
         from .wording import CHECK
 
         # The wording check is part of every item's submission_problems() (submit,
         # publish, schedule, urgent publish), without apps.editorial importing this app.
         register_submission_check(CHECK)
+        register_submission_check(PANEL)  # the link checker's results on the item's change page
         for key, title, order, compute in INDICATORS:
             register_indicator(key, title, order=order, compute=compute)
         register_action_labels({

@@ -36,6 +36,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.editorial.checks import SubmissionCheck
 from apps.editorial.models import Visibility, editorial_models
 
 from .models import LinkCheck, LinkKind
@@ -318,3 +319,22 @@ def record(targets: list[Target], results: dict[str, Result], *, now=None) -> di
 def run(*, now=None) -> dict:
     targets = collect()
     return record(targets, check(targets), now=now)
+
+
+class LinkPanel(SubmissionCheck):
+    """The checker's results shown with the item (its change page): links and
+    attachments dead at the last run. Registered as a submission check that never
+    refuses anything (``apps.editorial.checks``)."""
+
+    def panel(self, request, item) -> str:
+        from django.template.loader import render_to_string
+
+        dead = list(LinkCheck.objects.filter(
+            content_type=ContentType.objects.get_for_model(item, for_concrete_model=False), object_id=str(item.pk),
+            ok=False).order_by("-dead_runs", "pk")[:50])
+        if not dead:
+            return ""
+        return render_to_string("inspection/admin/link_panel.html", {"dead": dead}, request=request)
+
+
+PANEL = LinkPanel()

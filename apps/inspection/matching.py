@@ -86,8 +86,8 @@ class Matcher:
 
 def context(text: str, hit: Hit, width: int = CONTEXT) -> tuple[str, str, str]:
     """(before, the hit, after) as the reader sees them."""
-    before = text[max(0, hit.start - width):hit.start].replace("\n", " ")
-    after = text[hit.end:hit.end + width].replace("\n", " ")
+    before = text[max(0, hit.start - width):hit.start].replace("\n", " ").lstrip()
+    after = text[hit.end:hit.end + width].replace("\n", " ").rstrip()
     return before, text[hit.start:hit.end], after
 
 

@@ -162,3 +162,11 @@ def test_links_of_items_no_longer_published_are_dropped(server, pages, people):
     editorial.unpublish(page, by=people.publisher)
     linkcheck.run()
     assert not LinkCheck.objects.exists()
+
+
+def test_dead_links_are_shown_with_the_item(client, server, pages, people):
+    page = pages.published(body=f'<p><a href="http://{server}/missing">坏链接</a></p>')
+    linkcheck.run()
+    client.force_login(people.editor)
+    html = client.get(f"/admin/pages/page/{page.pk}/change/").content.decode()
+    assert "失效链接和附件（链接检查）" in html and f"http://{server}/missing" in html and "坏链接" in html

@@ -135,3 +135,17 @@ def test_the_admin_imports_and_exports(client, site_admin):
         "term": "后台新增", "kind": "typo", "severity": "warn", "suggestion": "", "note": "", "active": "on"})
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="inspection.add_wording_entry", actor=site_admin).exists()
+
+
+def test_the_rescan_task_records_hits_of_live_content(pages, site_admin):
+    from apps.inspection.models import LiveWordingHit
+    from apps.inspection.tasks import rescan_live_wording
+
+    page = pages.published(body="<p>截止目前已完成。</p>")
+    assert rescan_live_wording.apply().get() == 1
+    hit = LiveWordingHit.objects.get()
+    assert hit.object_id == str(page.pk) and hit.term == "截止目前" and hit.suggestion == "截至目前"
+    assert hit.context == "【截止目前】已完成。"
+    actions.delete_entries(WordingEntry.objects.filter(term="截止目前"), by=site_admin)
+    assert rescan_live_wording.apply().get() == 0
+    assert not LiveWordingHit.objects.exists()
