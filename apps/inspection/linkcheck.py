@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.conf import settings
@@ -106,7 +106,10 @@ def collect() -> list[Target]:
                 if kind is None or link.url in seen:
                     continue
                 seen.add(link.url)
-                targets.append(Target(content_type.pk, str(item.pk), str(item)[:300], item_url, link.url.strip()[:1000],
+                url = link.url.strip()
+                if kind == LinkKind.INTERNAL and not url.startswith("/") and "//" not in url:
+                    url = urljoin(item_url, url)  # relative to the page it is on
+                targets.append(Target(content_type.pk, str(item.pk), str(item)[:300], item_url, url[:1000],
                                       link.label[:300], kind))
             for pk in dict.fromkeys(content.attachment_ids):
                 targets.append(Target(content_type.pk, str(item.pk), str(item)[:300], item_url, f"attachment:{pk}",

@@ -24,6 +24,8 @@ import re
 from html import unescape
 
 from django.db import models
+
+from apps.core.scripts import strip_pinyin_annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,8 +44,14 @@ MEDIA_TEXT = {
 
 @dataclass
 class Text:
+    """One text as the public will read it: pinyin annotations pasted from broken
+    converters ("区(qū)") are removed here as the public pages' middleware removes them."""
+
     label: str
     text: str
+
+    def __post_init__(self):
+        self.text = strip_pinyin_annotations(self.text)
 
 
 @dataclass

@@ -71,3 +71,11 @@ def test_attachment_titles_are_checked(releases, assets, wording):
     attachment = assets.attachment(title="错误提法附件")
     release = releases.draft(attachments=[attachment])
     assert [f.label for f in scan(release)] == ["附件标题"]
+
+
+def test_pinyin_annotations_are_read_as_the_public_reads_them():
+    from apps.inspection.texts import Text
+
+    text = Text("正文", "高新区(qū)管委会").text
+    assert text == "高新区管委会"
+    assert Matcher([entry("高新区管委会")]).find(text)
