@@ -138,7 +138,7 @@ def empty_columns(now) -> Result:
     rows += [Row(page.title, _("栏目页面没有正文、下级页面或链接"), FAIL, admin_url("pages", "page", page.pk)) for page in blank]
     limit = setting("EMPTY_COLUMN_LIMIT")
     status = grade(len(rows), limit)
-    rows = [Row(r.label, r.detail, status, r.url) for r in rows]
+    rows = [Row(r.label, r.detail, status, r.fix_url) for r in rows]
     return Result("", "", status, _("%(n)s 个空白栏目") % {"n": len(rows)},
                   _("空白栏目少于 %(limit)s 个") % {"limit": limit}, rows)
 

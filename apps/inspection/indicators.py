@@ -45,7 +45,7 @@ class Row:
     label: str
     detail: str = ""
     verdict: str = FAIL
-    url: str = ""
+    fix_url: str = ""
     when: datetime | None = None
     who: str = ""
 

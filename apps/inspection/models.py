@@ -141,8 +141,9 @@ class LinkCheck(ObjectRef):
     """One link or attachment of a published item, as the checker last saw it."""
 
     item_repr = models.CharField(_("内容"), max_length=300)
-    item_url = models.CharField(_("页面地址"), max_length=500)
-    url = models.CharField(_("链接地址"), max_length=1000)
+    # Written by the checker only (never a form field): shown as text, never as a link.
+    item_url = models.CharField(_("页面地址"), max_length=500, editable=False)
+    url = models.CharField(_("链接地址"), max_length=1000, editable=False)
     kind = models.CharField(_("类型"), max_length=10, choices=LinkKind.choices)
     label = models.CharField(_("链接文字"), max_length=300, blank=True)
     ok = models.BooleanField(_("可用"), default=True)

@@ -78,7 +78,7 @@ def test_the_news_column_counts_press_releases(releases, age, status):
     result = builtin.columns(T0 + age)
     assert result.status == status
     if status != PASS:
-        assert result.rows[0].label == "工作动态" and result.rows[0].url == "/admin/news/pressrelease/"
+        assert result.rows[0].label == "工作动态" and result.rows[0].fix_url == "/admin/news/pressrelease/"
 
 
 def test_a_column_type_without_a_rule_is_not_graded(published_page):
@@ -117,7 +117,7 @@ def test_a_complete_guide_passes_and_a_missing_element_fails(catalogue, people):
     assert result.rows[0].label == "事项incomplete"
     assert "设定依据" in result.rows[0].detail and "办理地点" in result.rows[0].detail
     assert "办理材料" not in result.rows[0].detail
-    assert result.rows[0].url.endswith(f"/services/service/{Service.objects.get(code='incomplete').pk}/change/")
+    assert result.rows[0].fix_url.endswith(f"/services/service/{Service.objects.get(code='incomplete').pk}/change/")
 
 
 def test_no_published_guide_fails(db):
