@@ -22,7 +22,7 @@ from apps.editorial.checks import SubmissionCheck
 
 from .matching import Hit, context, current_matcher
 from .models import Severity, WordingOverride
-from .texts import Text, texts_of
+from .texts import Text, content_of_snapshot, texts_of
 
 
 @dataclass
@@ -76,6 +76,26 @@ def find_in(texts: list[Text]) -> list[Finding]:
     return findings
 
 
+def batch_texts(item) -> list[Text]:
+    """A review batch carries its members' drafts (an import's rows): their texts
+    are checked at the batch's gates, each labelled with the member's name, so a
+    batch is no way around the check. One query for the members' revisions."""
+    from apps.editorial.models import BatchEntry, ReviewBatch
+
+    if not isinstance(item, ReviewBatch) or item.pk is None or not item.member_type_id:
+        return []
+    model = item.member_type.model_class()
+    if model is None:
+        return []
+    texts = []
+    entries = BatchEntry.objects.filter(batch=item).select_related("revision").order_by("pk")
+    for entry in entries.iterator(chunk_size=500):
+        name = (entry.preview or {}).get("name") or f"#{entry.object_id}"
+        texts.extend(Text(f"{name}：{text.label}", text.text)
+                     for text in content_of_snapshot(model, entry.revision.snapshot).texts)
+    return texts
+
+
 def scan(item, revision=None) -> list[Finding]:
     """The hits of a version of the item (default: its latest version)."""
     revision = revision if revision is not None else item.latest_revision
@@ -83,7 +103,7 @@ def scan(item, revision=None) -> list[Finding]:
     key = (getattr(revision, "pk", None), current_matcher())
     if memo is not None and memo[0] == key:
         return memo[1]
-    findings = find_in(texts_of(item, revision))
+    findings = find_in(texts_of(item, revision) + batch_texts(item))
     item._wording_scan = (key, findings)
     return findings
 

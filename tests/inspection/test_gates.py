@@ -169,3 +169,15 @@ def test_submission_problems_lists_the_models_own_and_the_registered_checks(page
     page = page_with(pages, "高新技术产业开发区管委")
     problems = submission_problems(page, stage="urgent_publish")
     assert len(problems) == 1 and "严重错敏词" in problems[0]
+
+
+def test_a_batch_is_no_way_around_the_check(pages, people, serious):
+    clean = pages.draft()
+    bad = page_with(pages, "高新技术产业开发区管委", title="含错稿件")
+    batch = editorial.create_batch(title="批次", items=[(p, refresh(p).latest_revision) for p in (clean, bad)],
+                                   by=people.editor)
+    with pytest.raises(InvalidTransition, match="暂不能提交审核.*高新技术产业开发区管委"):
+        editorial.submit(batch, by=people.editor)
+    actions.override_wording(batch, by=people.publisher, reason="批量导入的原文件名称")
+    editorial.submit(refresh(batch), by=people.editor)
+    assert refresh(batch).status == Status.IN_REVIEW
