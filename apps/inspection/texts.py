@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import re
+from functools import lru_cache
 from html import unescape
 
 from django.db import models
@@ -144,12 +145,14 @@ def _is_reading_matter(f) -> bool:
     return f.name not in {"url", "code", "redirect_url", "slug"}
 
 
+@lru_cache(maxsize=None)
 def _text_fields(model) -> list:
     from apps.editorial.snapshots import content_fields
 
     return [f for f in content_fields(model) if _is_reading_matter(f)]
 
 
+@lru_cache(maxsize=None)
 def _media_refs(model) -> list[tuple[str, str, str]]:
     """(kind, attname or m2m name, model label) of the media a model refers to."""
     refs = []
@@ -162,6 +165,7 @@ def _media_refs(model) -> list[tuple[str, str, str]]:
     return refs
 
 
+@lru_cache(maxsize=None)
 def _child_model(model, accessor):
     for rel in model._meta.related_objects:
         if rel.get_accessor_name() == accessor:
@@ -207,14 +211,14 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
     """The texts, links and attachments of one version (a revision's snapshot)."""
     from django.apps import apps
 
+    from apps.core.fields import RichTextField
+
     content = Content()
     if not snapshot:
         return content
     wanted: dict[str, list[tuple[int, str]]] = {}
     for row_model, values, prefix in _rows_of(model, snapshot):
         for f in _text_fields(row_model):
-            from apps.core.fields import RichTextField
-
             _add_field_text(content, f"{prefix}{f.verbose_name}", values.get(f.attname), isinstance(f, RichTextField))
         for f in row_model._meta.concrete_fields:
             if f.name == "url" and values.get("url"):
