@@ -88,6 +88,7 @@ ROLES: dict[str, Role] = {
                 "editorial.withdraw_content",
                 "editorial.archive_content",
                 "editorial.break_lock",
+                "inspection.view_report", "inspection.view_wordingoverride",
             ),
         ),
         Role(
@@ -134,6 +135,10 @@ ROLES: dict[str, Role] = {
                 "stations.add_stationkind", "stations.change_stationkind",
                 "stations.add_stationservice", "stations.change_stationservice",
                 "services.add_servicegroup", "services.change_servicegroup",
+                # The wording lists and the self-inspection report (apps.inspection).
+                "inspection.view_wordingentry", "inspection.add_wordingentry", "inspection.change_wordingentry",
+                "inspection.delete_wordingentry", "inspection.view_report", "inspection.view_linkcheck",
+                "inspection.view_livewordinghit", "inspection.view_wordingoverride", "inspection.view_reportmail",
                 # Holds the service desk's permissions so that it may grant the service roles
                 # (a role is granted only by someone holding all of it; acting on requests is
                 # decided by role membership in apps.services.rules, not by these).

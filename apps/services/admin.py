@@ -52,7 +52,8 @@ class ServiceAdmin(EditorialAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name", "group", "position", "sensitivity")}),
         (gettext_lazy("办事指南"), {"fields": ("description", "legal_basis", "eligibility", "keywords")}),
-        (gettext_lazy("办理"), {"fields": ("department", "deadline_days", "fees", "online")}),
+        (gettext_lazy("办理"), {"fields": (
+            "department", "deadline_days", "fees", "online", "venue", "office_hours", "phone", "procedure")}),
     )
 
 

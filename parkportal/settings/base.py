@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.stations",
     "apps.services",
     "apps.open311",
+    "apps.inspection",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
@@ -345,6 +346,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # The link and attachment checker (apps.inspection.linkcheck): nightly.
+    "inspection.check_links": {
+        "task": "inspection.check_links",
+        "schedule": crontab(minute=40, hour=2),
+    },
+    # Wording hits of live content (also re-scanned whenever a list changes).
+    "inspection.rescan_live_wording": {
+        "task": "inspection.rescan_live_wording",
+        "schedule": crontab(minute=10, hour=2),
+    },
+    # The self-inspection report mail to site administrators when anything is warn or
+    # fail: beat asks daily, a row per week makes it once a week (apps.inspection.mail).
+    "inspection.send_weekly_report": {
+        "task": "inspection.send_weekly_report",
+        "schedule": crontab(minute=0, hour=8),
+        "options": {"expires": 3600},
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
@@ -396,6 +414,29 @@ PARKPORTAL_COLUMN_WARN_DAYS = 10
 # The outbox (apps.core.outbox): beat's core.deliver_outbox re-sends a pending message once it
 # is this old (younger ones are left to the after-commit send that is on its way).
 PARKPORTAL_OUTBOX_GRACE = timedelta(seconds=30)
+# Self-inspection (apps.inspection; docs/ARCHITECTURE.md "Inspection readiness").
+# Limits of the national checklist: an indicator is "warn" from 80 % of its limit, "fail" at it.
+PARKPORTAL_INSPECTION_HOME_MAX_AGE = ("days", 14)
+# Whose newest publication counts as the home page's last new item.
+PARKPORTAL_INSPECTION_HOME_MODELS = ("news.PressRelease",)
+# Column type (apps.core.models.ColumnType value) -> how often it must be updated.
+PARKPORTAL_INSPECTION_COLUMN_RULES = {
+    "工作动态": ("days", 14),
+    "通知公告": ("months", 6),
+    "政策文件": ("months", 6),
+    "政策解读": ("months", 6),
+}
+PARKPORTAL_INSPECTION_EMPTY_COLUMN_LIMIT = 5
+PARKPORTAL_INSPECTION_DEAD_LINK_LIMIT = 5
+# Audit actions that edit a publication date after publication (faked dates fail outright).
+PARKPORTAL_INSPECTION_DATE_EDIT_ACTIONS = ("editorial.edit_publication_date",)
+# The link checker: the site's own host names (besides SiteSettings.site_domain).
+PARKPORTAL_INSPECTION_SITE_HOSTS = ()
+PARKPORTAL_INSPECTION_LINK_CONCURRENCY = 8
+PARKPORTAL_INSPECTION_LINK_TIMEOUT = 15.0  # seconds (the checklist's "no answer in 15 s")
+PARKPORTAL_INSPECTION_LINK_HOST_INTERVAL = 1.0  # seconds between two requests to one host
+PARKPORTAL_INSPECTION_LINK_MAX_REDIRECTS = 10
+PARKPORTAL_INSPECTION_LINK_USER_AGENT = "parkportal-linkcheck/1.0 (government website self-inspection)"
 
 # Editorial workflow (apps.editorial).
 # Superusers obey the two-person rule unless this is True.

@@ -105,6 +105,7 @@ def populate(tmp_path, settings):
     enterprise_actions.confirm_import(job, by=editor)  # writes a review batch
     release = PressRelease._base_manager.order_by("pk").first()
     editorial_actions.create_preview_link(release, by=editor, days=3, note="请核对")
+    populate_inspection(release, root)
     interval = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=43.8, longitude=87.6)
@@ -121,6 +122,25 @@ def populate(tmp_path, settings):
         AccessFailureLog.objects.create(username="editor", ip_address="192.0.2.1", user_agent="crawl",
                                         path_info="/admin/login/", locked_out=False)
     return root
+
+
+def populate_inspection(release, root):
+    """The inspection app's rows: a link result, a live hit, an override and a report mail."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from apps.inspection import linkcheck
+    from apps.inspection.models import LinkKind, LiveWordingHit, ReportMail, WordingOverride
+
+    ct = ContentType.objects.get_for_model(release)
+    target = linkcheck.Target(ct.pk, str(release.pk), str(release), "/", "/no-such-page/", "链接", LinkKind.INTERNAL)
+    linkcheck.record([target], {target.url: linkcheck.Result(False, 404, "站内页面不存在")})
+    LiveWordingHit.objects.create(content_type=ct, object_id=str(release.pk), item_repr=str(release), field_label="正文",
+                                  term="截止目前", suggestion="截至目前", kind="typo", severity="warn",
+                                  context="【截止目前】", found_at=timezone.now())
+    WordingOverride.objects.create(content_type=ct, object_id=str(release.pk), item_repr=str(release),
+                                   revision=release.latest_revision, terms=["x"], reason="爬虫", created_by=root)
+    ReportMail.objects.create(week="2026-11-30")
 
 
 def first_object(model):
@@ -141,6 +161,8 @@ def fill(pattern, obj, model, extra):
             kwargs[name] = extra["job_id"]
         elif name == "code":
             kwargs[name] = "submit"
+        elif name in ("app_label", "model_name"):  # an item's content type (the wording override)
+            kwargs[name] = {"app_label": "pages", "model_name": "page"}[name]
         else:
             return None
     return kwargs

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from apps.core.audit import audit
 from apps.core.errors import require, require_state
 
-from .. import rules, signals
+from .. import checks, rules, signals
 from ..models import ReviewBatch, ReviewRound, RoundStatus, Status, TaskStatus
 from ..notifications import notify
 from .base import last_round, lock_for_update, open_round, ref, require_text, update
@@ -52,6 +52,7 @@ def publish(item, *, by, major: bool | None = None, change_note: str = "") -> No
     require_state(current.status == Status.APPROVED, _("只有审核通过的内容可以发布（当前：%(status)s）。") % {"status": current.get_status_display()})
     require_state(round_ is not None and round_.status == RoundStatus.APPROVED, _("该内容没有通过的审核记录。"))
     major, change_note = check_change_note(current, major, change_note)
+    checks.require_no_problems(current, stage=checks.PUBLISH, by=by, revision=round_.revision)
     was = publish_version(current, by=by, revision=round_.revision, major=major, change_note=change_note)
     audit(current, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
           note=change_note, major=major, revision=round_.revision.number)
@@ -77,6 +78,8 @@ def urgent_publish(item, *, by, reason: str, major: bool | None = None, change_n
         _("双人审核规则：编辑或提交该版本的人不能发布它，紧急发布也不例外。"),
     )
     major, change_note = check_change_note(current, major, change_note)
+    # Urgent publishing is no escape from the checks (a serious wording error blocks it too).
+    checks.require_no_problems(current, stage=checks.URGENT_PUBLISH, by=by, revision=current.latest_revision)
     now = timezone.now()
     round_ = open_round(current)
     if round_ is not None:

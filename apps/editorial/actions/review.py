@@ -10,7 +10,7 @@ from apps.core.audit import audit
 from apps.core.calendar import add_workdays
 from apps.core.errors import InvalidTransition, require, require_state
 
-from .. import rules
+from .. import checks, rules
 from ..chains import NoReviewChain, chain_for, steps_of
 from ..models import Revision, ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
 from ..notifications import notify
@@ -68,9 +68,7 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
     refuse_if_locked_by_other(current, by)
     refuse_if_batched(current)
-    problems = current.submission_problems()
-    if problems:
-        raise InvalidTransition(_("暂不能提交审核：") + "；".join(problems))
+    checks.require_no_problems(current, stage=checks.SUBMIT, by=by, revision=current.latest_revision)
     try:
         steps = steps_of(chain_for(current))
     except NoReviewChain:

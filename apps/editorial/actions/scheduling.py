@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, NotAllowed, require, require_state
 
-from .. import rules, signals
+from .. import checks, rules, signals
 from ..models import ReviewRound, Status, Visibility
 from ..notifications import notify
 from .base import editorial_models, last_round, lock_for_update, logger, update
@@ -29,6 +29,7 @@ def schedule(item, *, by, go_live_at, expire_at=None, major: bool | None = None,
     if expire_at is not None and expire_at <= go_live_at:
         raise ValidationError(_("到期下线时间须晚于发布时间。"))
     major, change_note = check_change_note(current, major, change_note)
+    checks.require_no_problems(current, stage=checks.SCHEDULE, by=by, revision=round_.revision)
     ReviewRound.objects.filter(pk=round_.pk).update(scheduled_by=by, publish_major=major, publish_note=change_note)
     update(current, status=Status.SCHEDULED, go_live_at=go_live_at, expire_at=expire_at, schedule_error="")
     audit(current, "editorial.schedule", by=by, from_state=Status.APPROVED, to_state=Status.SCHEDULED,

@@ -16,7 +16,7 @@ from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 
-from .. import actions
+from .. import actions, checks
 from ..availability import available_actions
 from ..diff import compare
 from ..models import PreviewLink, ReviewComment, ReviewRound, Revision, RoundStatus, Status, TaskStatus, Visibility
@@ -107,6 +107,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
                     actions.record_revision(
                         actions.lock_for_update(obj), by=request.user, snapshot=serialize(obj), summary=_("新建"),
                     )
+                    self._warn_after_save(request, obj)
             return response
 
         model = self.model
@@ -139,7 +140,14 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
                     workspace.keep = True
             if workspace.snapshot is not None:
                 actions.record_revision(actions.lock_for_update(obj), by=request.user, snapshot=workspace.snapshot)
+                self._warn_after_save(request, obj)
         return response
+
+    def _warn_after_save(self, request, obj) -> None:
+        """The registered submission checks, on the version just saved (e.g. wording hits)."""
+        saved = self.model._base_manager.select_related("latest_revision").get(pk=obj.pk)
+        for note in checks.saved_warnings(saved):
+            messages.warning(request, note)
 
     def save_model(self, request, obj, form, change):
         obj.stamp(request.user)
@@ -205,6 +213,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
                 revision.compare_url = f"{compare_url}?a={revision.pk}&b={obj.latest_revision_id}"
         return {
             "editorial_item": obj,
+            "editorial_check_panels": checks.panels(request, obj),
             "editorial_buttons": buttons,
             "editorial_rounds": rounds,
             "editorial_timeline": list(history_of(obj)[:30]),

@@ -53,6 +53,12 @@ class Service(EditorialModel):
     department = models.CharField(_("责任部门"), max_length=100, help_text=_("与服务专员账号的“所在部门”一致"))
     deadline_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), default=5)
     fees = models.CharField(_("收费标准"), max_length=200, default="免费")
+    # The remaining key elements of a service guide (办事指南要素) that the national
+    # checklist requires; apps.inspection reports guides where any is blank.
+    venue = models.CharField(_("办理地点"), max_length=200, blank=True)
+    office_hours = models.CharField(_("办理时间"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    procedure = models.TextField(_("办理流程"), blank=True)
     online = models.BooleanField(_("可在线办理"), default=True)
     keywords = models.CharField(_("关键词"), max_length=200, blank=True)
 

@@ -1,0 +1,257 @@
+"""What an item will publish, as readers will see it.
+
+:func:`texts_of` reads a version's snapshot (the draft at submission, the approved
+version at publication, the live version for the report) generically from the
+model's fields, so every content type is covered without a list per model:
+
+- its own text fields (title, summary, body, captions …; slugs, codes, choices,
+  URLs and e-mail addresses are not reading matter);
+- the ordered child rows of ``editorial_children`` (gallery captions, link titles);
+- the media it refers to by foreign key or many-to-many, in the version and in
+  its child rows: an image's alt text and caption, a video's title, an
+  attachment's title (one query per media model).
+
+Rich text is reduced to what a reader sees (:func:`visible_text`): tags removed,
+entities decoded, a line break between blocks so that a term never spans two
+paragraphs; ``alt`` texts of inline images become texts of their own, and
+``href``s are kept for the link checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import re
+from functools import lru_cache
+from html import unescape
+
+from django.db import models
+
+from apps.core.scripts import strip_pinyin_annotations
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
+    "blockquote", "pre", "hr", "figure", "figcaption", "section", "article", "dd", "dt",
+})
+SKIPPED_TAGS = frozenset({"script", "style", "template"})
+MEDIA_TEXT = {
+    # model label: (field, label) pairs read for each row it names
+    "media.image": (("alt_text", gettext_lazy("图片替代文本")), ("caption", gettext_lazy("图片说明"))),
+    "media.video": (("title", gettext_lazy("视频标题")),),
+    "media.attachment": (("title", gettext_lazy("附件标题")),),
+}
+
+
+@dataclass
+class Text:
+    """One text as the public will read it: pinyin annotations pasted from broken
+    converters ("区(qū)") are removed here as the public pages' middleware removes them."""
+
+    label: str
+    text: str
+
+    def __post_init__(self):
+        self.text = strip_pinyin_annotations(self.text)
+
+
+@dataclass
+class Link:
+    url: str
+    label: str = ""
+
+
+_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+@dataclass
+class Reading:
+    parts: list[str] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def _attrs(raw: str) -> dict:
+    return {m.group(1).lower(): unescape(m.group(2) if m.group(2) is not None else
+                                         m.group(3) if m.group(3) is not None else m.group(4))
+            for m in _ATTR.finditer(raw)}
+
+
+def read_html(html: str) -> Reading:
+    """One pass over the (sanitised) HTML with a tag pattern: the text between
+    tags (entities decoded, a line break around block elements, nothing of
+    script or style), inline images' alt texts, and links with their text."""
+    reading = Reading()
+    html = html or ""
+    skip = 0
+    anchor: Link | None = None
+    anchor_text: list[str] = []
+    position = 0
+    for match in _TAG.finditer(html):
+        if match.start() > position and not skip:
+            data = unescape(html[position:match.start()])
+            reading.parts.append(data)
+            if anchor is not None:
+                anchor_text.append(data)
+        position = match.end()
+        name = (match.group(2) or "").lower()
+        if not name:
+            continue  # a comment
+        closing = bool(match.group(1))
+        if name in SKIPPED_TAGS:
+            skip = max(0, skip - 1) if closing else skip + 1
+            continue
+        if name in BLOCK_TAGS:
+            reading.parts.append("\n")
+        if closing:
+            if name == "a" and anchor is not None:
+                anchor.label = "".join(anchor_text).strip()[:300]
+                reading.links.append(anchor)
+                anchor = None
+            continue
+        if name == "img":
+            attrs = _attrs(match.group(3))
+            if attrs.get("alt"):
+                reading.alts.append(attrs["alt"])
+            if attrs.get("src"):
+                reading.links.append(Link(attrs["src"], attrs.get("alt") or ""))
+        elif name == "a":
+            href = _attrs(match.group(3)).get("href")
+            if href:
+                anchor, anchor_text = Link(href), []
+    if position < len(html) and not skip:
+        reading.parts.append(unescape(html[position:]))
+        if anchor is not None:
+            anchor_text.append(html[position:])
+    if anchor is not None:
+        anchor.label = "".join(anchor_text).strip()[:300]
+        reading.links.append(anchor)
+    return reading
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees of an HTML fragment (plain text passes through)."""
+    if "<" not in (html or "") and "&" not in (html or ""):
+        return html or ""
+    return "".join(read_html(html).parts)
+
+
+def _is_reading_matter(f) -> bool:
+    if not isinstance(f, (models.CharField, models.TextField)):
+        return False
+    if isinstance(f, (models.SlugField, models.URLField, models.EmailField)) or f.choices:
+        return False
+    return f.name not in {"url", "code", "redirect_url", "slug"}
+
+
+@lru_cache(maxsize=None)
+def _text_fields(model) -> list:
+    from apps.editorial.snapshots import content_fields
+
+    return [f for f in content_fields(model) if _is_reading_matter(f)]
+
+
+@lru_cache(maxsize=None)
+def _media_refs(model) -> list[tuple[str, str, str]]:
+    """(kind, attname or m2m name, model label) of the media a model refers to."""
+    refs = []
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.related_model is not None and f.related_model._meta.label_lower in MEDIA_TEXT:
+            refs.append(("fk", f.attname, f.related_model._meta.label_lower))
+    for f in model._meta.many_to_many:
+        if f.related_model._meta.label_lower in MEDIA_TEXT:
+            refs.append(("m2m", f.name, f.related_model._meta.label_lower))
+    return refs
+
+
+@lru_cache(maxsize=None)
+def _child_model(model, accessor):
+    for rel in model._meta.related_objects:
+        if rel.get_accessor_name() == accessor:
+            return rel.related_model, rel.field.name
+    return None, None
+
+
+@dataclass
+class Content:
+    """Everything a version publishes: its texts, and the links and attachments in it."""
+
+    texts: list[Text] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    attachment_ids: list[int] = field(default_factory=list)
+
+
+def _add_field_text(content: Content, label: str, value, rich: bool) -> None:
+    if not value or not isinstance(value, str):
+        return
+    if rich or "<" in value:
+        reader = read_html(value)
+        content.texts.append(Text(label, "".join(reader.parts)))
+        content.texts.extend(Text(_("%(label)s中的图片替代文本") % {"label": label}, alt) for alt in reader.alts)
+        content.links.extend(reader.links)
+    else:
+        content.texts.append(Text(label, value))
+
+
+def _rows_of(model, snapshot: dict) -> list[tuple[type, dict, str]]:
+    """(model, field values, label prefix) of the version and of its child rows."""
+    rows = [(model, snapshot.get("fields", {}) | {"__m2m__": snapshot.get("m2m", {})}, "")]
+    for accessor, children in (snapshot.get("children") or {}).items():
+        child_model, _parent = _child_model(model, accessor)
+        if child_model is None:
+            continue
+        prefix = str(child_model._meta.verbose_name)
+        for index, row in enumerate(children, start=1):
+            rows.append((child_model, row | {"__m2m__": {}}, f"{prefix} {index} "))
+    return rows
+
+
+def content_of_snapshot(model, snapshot: dict | None) -> Content:
+    """The texts, links and attachments of one version (a revision's snapshot)."""
+    from django.apps import apps
+
+    from apps.core.fields import RichTextField
+
+    content = Content()
+    if not snapshot:
+        return content
+    wanted: dict[str, list[tuple[int, str]]] = {}
+    for row_model, values, prefix in _rows_of(model, snapshot):
+        for f in _text_fields(row_model):
+            _add_field_text(content, f"{prefix}{f.verbose_name}", values.get(f.attname), isinstance(f, RichTextField))
+        for f in row_model._meta.concrete_fields:
+            if f.name == "url" and values.get("url"):
+                content.links.append(Link(values["url"], str(values.get("title") or "")))
+        for kind, name, label in _media_refs(row_model):
+            ids = [values.get(name)] if kind == "fk" else values.get("__m2m__", {}).get(name, [])
+            for pk in ids or []:
+                if pk:
+                    wanted.setdefault(label, []).append((pk, prefix))
+    for label, refs in wanted.items():
+        media_model = apps.get_model(label)
+        rows = {r["pk"]: r for r in media_model._base_manager.filter(pk__in={pk for pk, _p in refs}).values(
+            "pk", *[name for name, _l in MEDIA_TEXT[label]])}
+        for pk, prefix in refs:
+            row = rows.get(pk)
+            if row is None:
+                continue
+            for name, text_label in MEDIA_TEXT[label]:
+                if row.get(name):
+                    content.texts.append(Text(f"{prefix}{text_label}", row[name]))
+            if label == "media.attachment":
+                content.attachment_ids.append(pk)
+    return content
+
+
+def content_of(item, revision=None) -> Content:
+    """What ``revision`` of the item publishes (default: its latest version)."""
+    from apps.editorial.snapshots import serialize
+
+    revision = revision if revision is not None else item.latest_revision
+    snapshot = revision.snapshot if revision is not None else serialize(item)
+    return content_of_snapshot(type(item), snapshot)
+
+
+def texts_of(item, revision=None) -> list[Text]:
+    return content_of(item, revision).texts

@@ -1,0 +1,183 @@
+"""The wording check of an item: its hits, and the submission check the
+editorial engine asks at each gate (registered in ``InspectionConfig.ready``).
+
+A 严重 (blocking) hit refuses submit, publish, schedule and urgent publish, unless
+a publisher let that version through with a written reason
+(``actions.override_wording``): the override is used up by the first gate it opens.
+一般 hits are shown to the editor after each save and to the reviewers on the
+change page, highlighted in context with the suggested form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.audit import audit
+from apps.editorial.checks import SubmissionCheck
+
+from .matching import Hit, context, current_matcher
+from .models import Severity, WordingOverride
+from .texts import Text, content_of_snapshot, texts_of
+
+
+@dataclass
+class Finding:
+    label: str
+    hit: Hit
+    before: str
+    found: str
+    after: str
+
+    @property
+    def term(self) -> str:
+        return self.hit.entry.term
+
+    @property
+    def suggestion(self) -> str:
+        return self.hit.entry.suggestion
+
+    @property
+    def severity(self) -> str:
+        return self.hit.entry.severity
+
+    @property
+    def kind(self) -> str:
+        return self.hit.entry.kind
+
+    @property
+    def kind_label(self) -> str:
+        from .models import Kind
+
+        return str(Kind(self.kind).label)
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == Severity.BLOCK
+
+    def describe(self) -> str:
+        if self.suggestion:
+            return _("%(label)s中的“%(term)s”（建议：%(suggestion)s）") % {
+                "label": self.label, "term": self.found, "suggestion": self.suggestion}
+        return _("%(label)s中的“%(term)s”") % {"label": self.label, "term": self.found}
+
+
+def find_in(texts: list[Text]) -> list[Finding]:
+    matcher = current_matcher()
+    findings = []
+    for text in texts:
+        for hit in matcher.find(text.text):
+            before, found, after = context(text.text, hit)
+            findings.append(Finding(text.label, hit, before, found, after))
+    return findings
+
+
+def batch_texts(item) -> list[Text]:
+    """A review batch carries its members' drafts (an import's rows): their texts
+    are checked at the batch's gates, each labelled with the member's name, so a
+    batch is no way around the check. One query for the members' revisions."""
+    from apps.editorial.models import BatchEntry, ReviewBatch
+
+    if not isinstance(item, ReviewBatch) or item.pk is None or not item.member_type_id:
+        return []
+    model = item.member_type.model_class()
+    if model is None:
+        return []
+    texts = []
+    entries = BatchEntry.objects.filter(batch=item).select_related("revision").order_by("pk")
+    for entry in entries.iterator(chunk_size=500):
+        name = (entry.preview or {}).get("name") or f"#{entry.object_id}"
+        texts.extend(Text(f"{name}：{text.label}", text.text)
+                     for text in content_of_snapshot(model, entry.revision.snapshot).texts)
+    return texts
+
+
+def scan(item, revision=None) -> list[Finding]:
+    """The hits of a version of the item (default: its latest version)."""
+    revision = revision if revision is not None else item.latest_revision
+    memo = getattr(item, "_wording_scan", None)
+    key = (getattr(revision, "pk", None), current_matcher())
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    findings = find_in(texts_of(item, revision) + batch_texts(item))
+    item._wording_scan = (key, findings)
+    return findings
+
+
+def unused_override(item, revision):
+    if revision is None:
+        return None
+    return WordingOverride.objects.filter(
+        content_type=ContentType.objects.get_for_model(item, for_concrete_model=False),
+        object_id=str(item.pk), revision=revision, used_at__isnull=True,
+    ).order_by("-pk").first()
+
+
+def blocking_problem(findings: list[Finding]) -> str:
+    serious = [f for f in findings if f.blocking]
+    if not serious:
+        return ""
+    return _("含有严重错敏词：%(hits)s。请修改，或由签发人填写理由后放行") % {
+        "hits": "、".join(f.describe() for f in serious)}
+
+
+class WordingCheck(SubmissionCheck):
+    def problems(self, item, *, stage, revision):
+        problem = blocking_problem(scan(item, revision))
+        if problem and unused_override(item, revision) is None:
+            return [problem]
+        return []
+
+    def warnings(self, item, *, revision):
+        minor = [f for f in scan(item, revision) if not f.blocking]
+        if not minor:
+            return []
+        return [_("可能的错别字或不规范表述：%(hits)s") % {"hits": "、".join(f.describe() for f in minor)}]
+
+    def passed(self, item, *, stage, revision, by):
+        serious = [f for f in scan(item, revision) if f.blocking]
+        if not serious:
+            return
+        override = unused_override(item, revision)
+        if override is None:  # problems() refused already; never reached
+            return
+        WordingOverride.objects.filter(pk=override.pk).update(used_at=timezone.now(), used_for=stage)
+        audit(item, "inspection.use_wording_override", by=by, note=override.reason, stage=stage,
+              override=override.pk, terms=sorted({f.term for f in serious}))
+
+    def panel(self, request, item):
+        from apps.editorial import rules
+
+        revision = item.latest_revision
+        if revision is None:
+            return ""
+        findings = scan(item, revision)
+        if not findings:
+            return ""
+        overrides = list(WordingOverride.objects.filter(
+            content_type=ContentType.objects.get_for_model(item, for_concrete_model=False),
+            object_id=str(item.pk), revision=revision).select_related("created_by"))
+        opts = item._meta
+        return render_to_string("inspection/admin/wording_panel.html", {
+            "findings": findings,
+            "serious": any(f.blocking for f in findings),
+            "overrides": overrides,
+            "open_override": any(o.used_at is None for o in overrides),
+            "may_override": request.user.has_perm(rules.PUBLISH),
+            "override_url": _override_url(opts.app_label, opts.model_name, item.pk),
+            "revision": revision,
+        }, request=request)
+
+
+def _override_url(app_label, model_name, pk) -> str:
+    from django.urls import reverse
+
+    return reverse("admin:inspection_wording_override", args=[app_label, model_name, pk])
+
+
+CHECK = WordingCheck()
+
