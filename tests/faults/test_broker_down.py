@@ -26,7 +26,7 @@ from apps.media.models import Image
 from apps.media.models import Status as MediaStatus
 from tests.editorial.conftest import refresh
 from tests.enterprises.conftest import kinds  # noqa: F401 - fixture
-from tests.enterprises.test_import_admin import IMPORT_URL, csv_file, job_of, rows, upload
+from tests.enterprises.test_import_admin import csv_file, job_of, rows, upload
 from tests.media import samples
 
 from . import settings as fault_settings
