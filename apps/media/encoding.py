@@ -60,6 +60,12 @@ def encode(im: Image.Image, fmt: str, enc: EncoderSettings, background) -> bytes
     The metadata parameters are passed explicitly empty because Pillow falls
     back to ``im.info`` for some of them (JPEG comment, AVIF ICC profile).
     """
+    # Pillow's save() writes its parameters onto the image object (``encoderinfo``,
+    # ``_default_encoderinfo``), so two threads saving one image mix their settings
+    # (a WebP encoded with the JPEG's quality). Each encode gets its own Image object
+    # over the same pixels: ``_new`` wraps the existing core image without copying it
+    # (``copy()`` would duplicate every rendition's pixels per format).
+    im = im._new(im.im)
     buf = io.BytesIO()
     if fmt == "jpeg":
         if im.mode == "RGBA":
