@@ -55,6 +55,9 @@ MIDDLEWARE = [
     # Whole pages for anonymous readers (no session cookie): outside sessions,
     # locale and script conversion, so a hit touches neither the session store nor
     # the database, and what is stored is the final, converted bytes.
+    # 浏览次数: counts a view for a page marked by its view, on page-cache hits too
+    # (apps.core.viewcounts), so it sits just outside the page cache.
+    "apps.core.viewcounts.ViewCountMiddleware",
     "apps.core.pagecache_middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -342,6 +345,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # 浏览次数: the cache counters into the database (apps.core.viewcounts).
+    "core.flush_view_counts": {
+        "task": "core.flush_view_counts",
+        "schedule": timedelta(seconds=300),  # PARKPORTAL_VIEWCOUNT_FLUSH_SECONDS below
+        "options": {"expires": 240},
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
@@ -385,6 +394,11 @@ PARKPORTAL_PAGECACHE_TIMEOUT = 600  # seconds; never past pagecache.next_change(
 PARKPORTAL_PAGECACHE_SHARED_MAX_AGE = 5  # s-maxage for a reverse proxy's micro-cache
 PARKPORTAL_PAGECACHE_VARY_COOKIES = (PARKPORTAL_ELDER_COOKIE,)  # cookies that change a public page
 PARKPORTAL_PAGECACHE_EXCLUDED_NAMESPACES = ("admin", "editorial")  # the admin, previews, share links
+# 浏览次数 (apps.core.viewcounts): beat flushes the cache counters this often (the
+# figure on a page lags by up to this, plus the page cache's lifetime); on a cache other
+# than Redis the counters are guarded by a lock on this file.
+PARKPORTAL_VIEWCOUNT_FLUSH_SECONDS = 300
+PARKPORTAL_VIEWCOUNT_LOCK_FILE = VAR_DIR / "viewcounts.lock"
 # A public column not updated for this many days is flagged in the admin.
 PARKPORTAL_COLUMN_STALE_DAYS = 14
 # ... and warned about from this many days on, before it goes stale.
