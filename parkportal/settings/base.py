@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "apps.talent",
     "apps.stations",
     "apps.services",
+    "apps.policies",
+    "apps.interaction",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
@@ -351,6 +353,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=300),  # PARKPORTAL_VIEWCOUNT_FLUSH_SECONDS below
         "options": {"expires": 240},
     },
+    # Consultations: one reminder before the reply is due, one overdue alert (apps.interaction.actions).
+    "interaction.send_deadline_alerts": {
+        "task": "interaction.send_deadline_alerts",
+        "schedule": crontab(minute="7-59/15"),
+        "options": {"expires": 600},
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
@@ -399,6 +407,18 @@ PARKPORTAL_PAGECACHE_EXCLUDED_NAMESPACES = ("admin", "editorial")  # the admin, 
 # than Redis the counters are guarded by a lock on this file.
 PARKPORTAL_VIEWCOUNT_FLUSH_SECONDS = 300
 PARKPORTAL_VIEWCOUNT_LOCK_FILE = VAR_DIR / "viewcounts.lock"
+# Consultations (apps.interaction): the reply is due this many working days after
+# acceptance, the desk is reminded this many working days before; the message form's
+# anti-spam (posts per address per window, minimum and maximum seconds on the form)
+# and the tracking lookup's limit.
+PARKPORTAL_INTERACTION_REPLY_WORKDAYS = 10
+PARKPORTAL_INTERACTION_REMIND_WORKDAYS = 2
+PARKPORTAL_INTERACTION_SUBMIT_LIMIT = 5
+PARKPORTAL_INTERACTION_SUBMIT_WINDOW = 3600
+PARKPORTAL_INTERACTION_MIN_FORM_SECONDS = 5
+PARKPORTAL_INTERACTION_FORM_MAX_AGE = 7200
+PARKPORTAL_INTERACTION_LOOKUP_LIMIT = 10
+PARKPORTAL_INTERACTION_LOOKUP_WINDOW = 600
 # A public column not updated for this many days is flagged in the admin.
 PARKPORTAL_COLUMN_STALE_DAYS = 14
 # ... and warned about from this many days on, before it goes stale.
