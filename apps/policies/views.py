@@ -88,10 +88,10 @@ def render_document(request, item, *, preview: bool = False):
     return render(request, "policies/detail.html", {
         "item": item, "replacement": replacement,
         # What this document amended or repealed (set on those documents): the public ones.
-        "replaced": list(item.supersedes.viewable().only("pk", "title", "document_number", "validity")
+        "replaced": list(item.supersedes.viewable().only("pk", "title", "document_number", "validity", "superseded_by")
                          .order_by("-issued_on", "-pk")),
         "interpretations": list(item.interpretations.published().newest_first()
-                                .only("pk", "title", "kind", "first_published_at")),
+                                .only("pk", "title", "kind", "first_published_at", "document")),
         "attachments": list(item.attachments.order_by("pk")),
         "views": viewcounts.count_of(item), "preview": preview,
         "column": DOCUMENTS, "active_column": "policies",
@@ -114,7 +114,7 @@ def attachment(request, pk: int, attachment_id: int):
 def interpretations(request):
     rows = (PolicyInterpretation.objects.published().of_published_documents().newest_first()
             .select_related("document").only("pk", "title", "kind", "summary", "interpreter", "first_published_at",
-                                             "document__pk", "document__title", "document__validity"))
+                                             "document__id", "document__title", "document__validity"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "policies/interpretations.html", {
         "page": page, "interpretations": page.object_list, "filter_query": "",
