@@ -43,7 +43,7 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
     def _get(self, request, object_id):
-        object_id = str(unquote(object_id))
+        object_id = str(unquote(str(object_id)))
         item = Message.objects.select_related("accepted_by").filter(pk=object_id).first() if object_id.isdigit() else None
         if item is None or not actions.may_handle(request.user):
             raise Http404(_("没有找到这条留言。"))

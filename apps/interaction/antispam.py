@@ -55,13 +55,15 @@ def new_form_token(now: float | None = None) -> str:
 
 def form_age(token: str, now: float | None = None) -> float | None:
     """Seconds since the form was rendered, or None for a missing, forged or expired token."""
+    max_age = _setting("FORM_MAX_AGE", 7200)
     try:
-        started = signing.loads(token or "", salt=SALT, max_age=_setting("FORM_MAX_AGE", 7200))
+        started = signing.loads(token or "", salt=SALT, max_age=max_age)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if not isinstance(started, int):
         return None
-    return (now or time.time()) - started / 1000
+    age = (now or time.time()) - started / 1000
+    return age if -5 <= age <= max_age else None
 
 
 def too_fast(age: float) -> bool:

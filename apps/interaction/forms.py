@@ -33,6 +33,7 @@ class MessageForm(forms.Form):
         for name, field in self.fields.items():
             field.error_messages["required"] = _("请填写%(label)s。") % {"label": field.label}
         self.fields["kind"].error_messages["required"] = _("请选择留言类型。")
+        self.fields["kind"].error_messages["invalid_choice"] = _("请选择留言类型。")
         self.fields["email"].error_messages["invalid"] = _("请填写有效的电子邮箱地址。")
 
 
