@@ -160,3 +160,14 @@ def test_list_and_detail_queries_stay_constant(client, desk, settings, django_as
         client.get("/interaction/?page=2")
     with django_assert_num_queries(3):
         client.get(last.get_absolute_url())
+
+
+def test_consultation_views_are_counted_but_never_a_private_one(client, desk):
+    from apps.core import viewcounts
+
+    public = desk.replied()
+    private = desk.replied(publish_consent=False)
+    browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+    client.get(public.get_absolute_url(), HTTP_USER_AGENT=browser)
+    client.get(private.get_absolute_url(), HTTP_USER_AGENT=browser)  # 404
+    assert viewcounts.flush() == 1 and viewcounts.count_of(public) == 1 and viewcounts.count_of(private) == 0

@@ -214,3 +214,17 @@ def test_list_and_detail_queries_stay_constant_as_documents_grow(client, documen
     last_interpretation = made[-1][0].interpretations.first().get_absolute_url()
     with django_assert_num_queries(4):
         client.get(last_interpretation)
+
+
+def test_document_and_interpretation_views_are_counted_and_flushed(client, documents, interpretations):
+    from apps.core import viewcounts
+
+    doc = documents.published()
+    note = interpretations.published(doc)
+    browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+    for _ in range(2):
+        client.get(doc.get_absolute_url(), HTTP_USER_AGENT=browser)
+    client.get(note.get_absolute_url(), HTTP_USER_AGENT=browser)
+    client.get(doc.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 (compatible; Baiduspider/2.0)")
+    assert viewcounts.flush() == 3
+    assert (viewcounts.count_of(doc), viewcounts.count_of(note)) == (2, 1)
