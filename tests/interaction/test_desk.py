@@ -14,6 +14,10 @@ from apps.editorial import actions as editorial
 from apps.interaction import actions
 from apps.interaction.models import Message
 
+from .conftest import PERSONAL
+
+PERSONAL_PHONE = PERSONAL["phone"]
+
 pytestmark = pytest.mark.django_db
 
 
@@ -112,3 +116,7 @@ def test_the_admin_desk_acts_through_the_actions(client, desk, people):
     assert response.status_code == 302
     consultation = Message.objects.get(pk=message.pk).consultation
     assert "<p>已转人才办办理。</p>" in consultation.reply and consultation.question == "请问人才公寓？"
+    assert response["Location"] == f"/admin/interaction/consultation/{consultation.pk}/change/"
+    editing = client.get(response["Location"])
+    assert editing.status_code == 200 and "提交审核" in editing.content.decode()
+    assert PERSONAL_PHONE not in editing.content.decode()
