@@ -5,9 +5,12 @@ newer one, a policy amended by a later notice, an expired notice, documents in f
 the newer documents carry a PDF original. Idempotent by title."""
 
 import datetime as dt
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from apps.accounts.models import User
 from apps.editorial import actions as editorial
@@ -20,9 +23,16 @@ OFFICE = "乌鲁木齐高新区（新市区）管委会办公室"
 
 
 def _pdf(title: str) -> bytes:
-    from apps.talent.demo import template_file  # a one-page PDF drawn with Pillow
-
-    return template_file(title)
+    """A one-page PDF (drawn with Pillow) standing in for the signed original."""
+    page = PILImage.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((100, 100, 1140, 1654), outline="black", width=3)
+    draw.line((160, 260, 1080, 260), fill=(170, 20, 30), width=6)  # the red rule under the masthead
+    for y in range(360, 1500, 70):
+        draw.line((180, y, 1060, y), fill="black", width=2)
+    out = io.BytesIO()
+    page.save(out, "PDF", title=title)
+    return out.getvalue()
 
 
 DOCUMENTS = (
