@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("talent/", include("apps.talent.urls")),
     path("stations/", include("apps.stations.urls")),
     path("services/", include("apps.services.urls")),
+    path("policies/", include("apps.policies.urls")),
+    path("interaction/", include("apps.interaction.urls")),
     path("account/", include("apps.accounts.enterprise_urls")),
     path("preview/", include("apps.editorial.urls")),
     path("", include("apps.portal.urls")),

@@ -29,7 +29,8 @@ _VIEW_REFERENCE = ("core.view_industrycluster", "core.view_sitesettings", "core.
 # Content models published through the editorial workflow. Editors write them;
 # reviewers and publishers read them (their decisions are workflow actions).
 _CONTENT_MODELS = ("pages.page", "news.pressrelease", "enterprises.enterprise", "enterprises.platform",
-                   "talent.talentprogramme", "stations.servicestation", "services.service")
+                   "talent.talentprogramme", "stations.servicestation", "services.service",
+                   "policies.policydocument", "policies.policyinterpretation", "interaction.consultation")
 
 
 def _content(*actions: str) -> tuple[str, ...]:
@@ -42,6 +43,10 @@ def _content(*actions: str) -> tuple[str, ...]:
 
 # The service desk reads the catalogue and works on requests through actions (apps.services.rules).
 _SERVICE_DESK = ("services.view_service", "services.view_servicerequest", "services.change_servicerequest")
+# The consultation desk (apps.interaction): accepts, routes and drafts replies, which are
+# then reviewed and published through the editorial workflow.
+_CONSULTATION_DESK = ("interaction.handle_message", "interaction.view_message", "interaction.add_consultation",
+                      "interaction.change_consultation", "interaction.view_consultation")
 
 _EDITORIAL_READ = (
     "editorial.view_revision", "editorial.view_reviewcomment", "editorial.view_changenote",
@@ -95,13 +100,13 @@ ROLES: dict[str, Role] = {
             SERVICE_AGENT,
             "服务专员",
             _("受理和办理企业服务诉求"),
-            permissions=_VIEW_REFERENCE + _SERVICE_DESK,
+            permissions=_VIEW_REFERENCE + _SERVICE_DESK + _CONSULTATION_DESK,
         ),
         Role(
             SERVICE_SUPERVISOR,
             "服务主管",
             _("分派诉求，跟进差评整改"),
-            permissions=_VIEW_REFERENCE + _SERVICE_DESK,
+            permissions=_VIEW_REFERENCE + _SERVICE_DESK + _CONSULTATION_DESK,
         ),
         Role(
             SITE_ADMIN,
@@ -143,6 +148,7 @@ ROLES: dict[str, Role] = {
                 # (a role is granted only by someone holding all of it; acting on requests is
                 # decided by role membership in apps.services.rules, not by these).
                 *_SERVICE_DESK,
+                *_CONSULTATION_DESK,
                 *_VIEW_REFERENCE,
                 "enterprises.view_enterprisemembership", "enterprises.add_enterprisemembership",
                 "enterprises.change_enterprisemembership", "enterprises.delete_enterprisemembership",

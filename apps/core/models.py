@@ -277,3 +277,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class ViewCount(models.Model):
+    """浏览次数 of one public item, written by the flush of the cache counters
+    (``apps.core.viewcounts``), never by a request."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("内容类型"), on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    count = models.PositiveBigIntegerField(_("浏览次数"), default=0)
+
+    class Meta:
+        verbose_name = _("浏览次数")
+        verbose_name_plural = _("浏览次数")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="core_viewcount_unique_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} = {self.count}"

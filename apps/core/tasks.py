@@ -23,3 +23,11 @@ def deliver_outbox() -> int:
 @shared_task(name="core.prune_outbox", ignore_result=True)
 def prune_outbox() -> int:
     return outbox.prune_sent()
+
+
+@shared_task(name="core.flush_view_counts", ignore_result=True)
+def flush_view_counts() -> int:
+    """Move the view counters of the shared cache into the database (each view once)."""
+    from . import viewcounts
+
+    return viewcounts.flush()

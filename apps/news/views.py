@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from apps.core import viewcounts
 from apps.core.models import IndustryCluster
 from apps.editorial.public import public_item
 from apps.media.models import Attachment, Rendition
@@ -92,7 +93,7 @@ def detail(request, year: int, month: int, pk: int):
     created = timezone.localtime(release.created_at)
     if (created.year, created.month) != (year, month):
         return HttpResponsePermanentRedirect(release.get_absolute_url())
-    return render_release(request, release)
+    return viewcounts.mark(render_release(request, release), release)
 
 
 NEIGHBOUR_FIELDS = ("pk", "title", "created_at", "first_published_at")
@@ -146,7 +147,7 @@ def render_release(request, release, *, preview: bool = False):
     return render(request, "news/detail.html", {
         "release": release, "gallery": gallery, "videos": videos, "attachments": attachments,
         "clusters": clusters, "older": older, "newer": newer, "related": related, "preview": preview,
-        "active_column": "news",
+        "active_column": "news", "views": viewcounts.count_of(release),
     })
 
 

@@ -40,10 +40,12 @@ class Column:
 
 MAIN_NAVIGATION = (
     Column("news", _("新闻动态"), ("news:index",), _("园区要闻、通知公告和媒体报道"), "工作动态"),
+    Column("policies", _("政策文件"), ("policies:index",), _("园区政策文件、有效性和政策解读"), "政策文件"),
     Column("enterprises", _("企业名录"), ("enterprises:index",), _("园区企业和创新平台载体"), "专题专栏"),
     Column("talent", _("人才项目"), ("talent:index",), _("人才引进和青年人才培养项目"), "专题专栏"),
     Column("stations", _("创业服务站"), ("stations:index",), _("创业社区服务站点和服务内容"), "办事服务"),
     Column("services", _("办事服务"), ("services:index",), _("企业服务事项的在线申请和进度查询"), "办事服务"),
+    Column("interaction", _("互动交流"), ("interaction:index",), _("留言、咨询、建议和投诉，公开答复"), "互动交流"),
 )
 
 COLUMNS_BY_KEY = {column.key: column for column in MAIN_NAVIGATION}

@@ -15,4 +15,6 @@ urlpatterns = [
     path("talent/", views.coming_soon, {"key": "talent"}, name="talent"),
     path("stations/", views.coming_soon, {"key": "stations"}, name="stations"),
     path("services/", views.coming_soon, {"key": "services"}, name="services"),
+    path("policies/", views.coming_soon, {"key": "policies"}, name="policies"),
+    path("interaction/", views.coming_soon, {"key": "interaction"}, name="interaction"),
 ]

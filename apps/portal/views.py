@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.utils import timezone
 
 from apps.core.models import IndustryCluster
+from apps.interaction.models import Consultation
+from apps.policies.models import PolicyDocument
 from apps.pages.models import Page
 from apps.stations.hours import open_now
 from apps.talent.models import ApplicationRound
@@ -20,6 +22,8 @@ from .navigation import COLUMNS_BY_KEY, MAIN_NAVIGATION
 
 HOME_ROUNDS = 6
 HOME_STATIONS = 6
+HOME_POLICIES = 5
+HOME_CONSULTATIONS = 5
 
 
 @require_safe
@@ -37,6 +41,9 @@ def home(request):
             "rounds": ApplicationRound.objects.public().open_at(now).select_related("programme")
             .soonest_closing_first()[:HOME_ROUNDS],
             "stations": open_now(now, limit=HOME_STATIONS),
+            "policies": list(PolicyDocument.objects.published().list_rows().newest_first()[:HOME_POLICIES]),
+            "consultations": list(Consultation.objects.published().newest_first()
+                                  .only("pk", "subject", "department", "first_published_at")[:HOME_CONSULTATIONS]),
             "now": now,
         },
     )

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "apps.services",
     "apps.open311",
     "apps.inspection",
+    "apps.policies",
+    "apps.interaction",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
@@ -59,6 +61,9 @@ MIDDLEWARE = [
     # Whole pages for anonymous readers (no session cookie): outside sessions,
     # locale and script conversion, so a hit touches neither the session store nor
     # the database, and what is stored is the final, converted bytes.
+    # 浏览次数: counts a view for a page marked by its view, on page-cache hits too
+    # (apps.core.viewcounts), so it sits just outside the page cache.
+    "apps.core.viewcounts.ViewCountMiddleware",
     "apps.core.pagecache_middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -363,6 +368,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8),
         "options": {"expires": 3600},
     },
+    # 浏览次数: the cache counters into the database (apps.core.viewcounts).
+    "core.flush_view_counts": {
+        "task": "core.flush_view_counts",
+        "schedule": timedelta(seconds=300),  # PARKPORTAL_VIEWCOUNT_FLUSH_SECONDS below
+        "options": {"expires": 240},
+    },
+    # Consultations: one reminder before the reply is due, one overdue alert (apps.interaction.actions).
+    "interaction.send_deadline_alerts": {
+        "task": "interaction.send_deadline_alerts",
+        "schedule": crontab(minute="7-59/15"),
+        "options": {"expires": 600},
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
@@ -406,6 +423,23 @@ PARKPORTAL_PAGECACHE_TIMEOUT = 600  # seconds; never past pagecache.next_change(
 PARKPORTAL_PAGECACHE_SHARED_MAX_AGE = 5  # s-maxage for a reverse proxy's micro-cache
 PARKPORTAL_PAGECACHE_VARY_COOKIES = (PARKPORTAL_ELDER_COOKIE,)  # cookies that change a public page
 PARKPORTAL_PAGECACHE_EXCLUDED_NAMESPACES = ("admin", "editorial")  # the admin, previews, share links
+# 浏览次数 (apps.core.viewcounts): beat flushes the cache counters this often (the
+# figure on a page lags by up to this, plus the page cache's lifetime); on a cache other
+# than Redis the counters are guarded by a lock on this file.
+PARKPORTAL_VIEWCOUNT_FLUSH_SECONDS = 300
+PARKPORTAL_VIEWCOUNT_LOCK_FILE = VAR_DIR / "viewcounts.lock"
+# Consultations (apps.interaction): the reply is due this many working days after
+# acceptance, the desk is reminded this many working days before; the message form's
+# anti-spam (posts per address per window, minimum and maximum seconds on the form)
+# and the tracking lookup's limit.
+PARKPORTAL_INTERACTION_REPLY_WORKDAYS = 10
+PARKPORTAL_INTERACTION_REMIND_WORKDAYS = 2
+PARKPORTAL_INTERACTION_SUBMIT_LIMIT = 5
+PARKPORTAL_INTERACTION_SUBMIT_WINDOW = 3600
+PARKPORTAL_INTERACTION_MIN_FORM_SECONDS = 5
+PARKPORTAL_INTERACTION_FORM_MAX_AGE = 7200
+PARKPORTAL_INTERACTION_LOOKUP_LIMIT = 10
+PARKPORTAL_INTERACTION_LOOKUP_WINDOW = 600
 # A public column not updated for this many days is flagged in the admin.
 PARKPORTAL_COLUMN_STALE_DAYS = 14
 # ... and warned about from this many days on, before it goes stale.

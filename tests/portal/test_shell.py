@@ -155,8 +155,9 @@ def test_home_page_query_count(client, site, django_assert_num_queries, settings
     client.get("/")
     settings.PARKPORTAL_PAGECACHE_ENABLED = False  # the render's queries, not a page cache hit
     # clusters, pages, open rounds and published stations (their hours only when there
-    # are any); site settings come from the cache
-    with django_assert_num_queries(4):
+    # are any), the newest policy documents and consultation replies; site settings come
+    # from the cache
+    with django_assert_num_queries(6):
         client.get("/")
 
 

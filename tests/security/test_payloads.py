@@ -72,7 +72,8 @@ TRAVERSAL_PATHS = [
     "/preview/..%2f..%2fetc%2fpasswd/", "/zh-hant/..%5c..%5cwindows%5cwin.ini", "/pages/%00/",
     "/enterprises/%2e%2e%2f/", "/news/2026/13/99999999999999999999/", "/pages/" + "a" * 5000 + "/",
 ]
-PARAMS = ("q", "cluster", "kind", "level", "page", "platform_kind", "qualification", "year", "next", "a", "b")
+PARAMS = ("q", "cluster", "kind", "level", "page", "platform_kind", "qualification", "year", "next", "a", "b",
+          "issuer", "topic", "validity")
 
 # Elements and URL schemes the public site never writes itself.
 # (svg: the admin's login page has its own icons; an svg payload's on* attribute is caught anyway.)
@@ -157,7 +158,8 @@ def public_urls():
 
     urls = ["/", "/zh-hant/", "/pages/", "/news/", "/zh-hant/news/", "/news/feed/rss/", "/news/feed/atom/",
             "/enterprises/", "/zh-hant/enterprises/", "/enterprises/platforms/", "/enterprises/account/login/",
-            "/talent/", "/stations/", "/services/", "/sitemap.xml", "/admin/login/", "/preview/not-a-token/"]
+            "/talent/", "/stations/", "/services/", "/sitemap.xml", "/admin/login/", "/preview/not-a-token/",
+            "/policies/", "/policies/interpretations/", "/interaction/", "/interaction/write/", "/interaction/track/"]
     for model in (Page, PressRelease, Enterprise, Platform):
         item = model.objects.published().first()
         assert item is not None, model
@@ -196,6 +198,8 @@ def test_public_forms_take_the_corpus(site):
         "/preferences/elder-mode/": ("on", "next"),
         "/admin/login/": ("username", "password", "next"),
         "/enterprises/account/login/": ("username", "password", "next"),
+        "/interaction/write/": ("kind", "subject", "text", "name", "phone", "email", "started", "website"),
+        "/interaction/track/": ("tracking_number", "phone"),
     }
     for url, fields in forms.items():
         for payload in XSS + OVERSIZED:

@@ -1,0 +1,38 @@
+"""The reply deadline of a message, in working days on the official calendar
+(``apps.core.calendar``: chinese-calendar plus the admin's overrides, Beijing time).
+
+The reply is due on the ``PARKPORTAL_INTERACTION_REPLY_WORKDAYS``-th working day
+after the day of acceptance (default 10); the reminder goes out
+``PARKPORTAL_INTERACTION_REMIND_WORKDAYS`` working days before (default 2).
+"""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from apps.core.calendar import working_calendar
+from apps.core.workdays import SHANGHAI
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def reply_workdays() -> int:
+    return getattr(settings, "PARKPORTAL_INTERACTION_REPLY_WORKDAYS", 10)
+
+
+def due_date(accepted_at: datetime, calendar=None) -> date:
+    calendar = calendar or working_calendar()
+    return calendar.add_workdays(local_day(accepted_at), reply_workdays())
+
+
+def reminder_day(due: date, calendar=None) -> date:
+    calendar = calendar or working_calendar()
+    before = getattr(settings, "PARKPORTAL_INTERACTION_REMIND_WORKDAYS", 2)
+    return calendar.add_workdays(due, -before) if before else due
+
+
+def today() -> date:
+    return local_day(timezone.now())
