@@ -127,3 +127,13 @@ def strip_pinyin_annotations(text: str) -> str:
 
 def contains_pinyin_annotation(text: str) -> bool:
     return has_tone_mark(text) and PINYIN_ANNOTATION.search(text) is not None
+
+
+def public_text(html: str, *, traditional: bool) -> str:
+    """What a public page's HTML becomes before it is sent: pinyin annotations
+    removed, converted to Traditional for /zh-hant/. The one function the middleware
+    and the admin preview (apps.editorial.public.render_revision) both use, so a
+    preview shows exactly what the public page will. Returns ``html`` itself when
+    nothing changed."""
+    cleaned = strip_pinyin_annotations(html)
+    return to_traditional(cleaned) if traditional else cleaned

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
+from apps.core.textclean import traditional_fields, with_pasted_text_cleaning
 
 from .. import actions
 from ..availability import available_actions
@@ -56,6 +57,11 @@ class EditorialChildInlineMixin:
     def has_view_permission(self, request, obj=None):
         return self._parent_perm(request, "view") or self.has_change_permission(request, obj)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_pasted_text_cleaning(formset.form)  # captions of child rows too
+        return formset
+
 
 class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
@@ -81,6 +87,10 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         elif obj.visibility == Visibility.LIVE and obj.status != Status.PUBLISHED:
             label += _("（有未发布的修改）")
         return label
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Pasted text: every text field of every content form loses pinyin annotations.
+        return with_pasted_text_cleaning(super().get_form(request, obj, change, **kwargs))
 
     # --- content is archived or taken down, never deleted ---------------------
     def has_delete_permission(self, request, obj=None):
@@ -213,6 +223,9 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             "editorial_links": list(PreviewLink.objects.filter(**ref).select_related("created_by", "revision")[:10]),
             "editorial_can_edit": "edit" in allowed,
             "editorial_comment_url": reverse(f"{prefix}_comment", args=[obj.pk]),
+            # Traditional characters pasted into the Simplified draft, by field.
+            "editorial_traditional": traditional_fields(self.model, actions.draft_fields(obj)),
+            "editorial_simplify_url": reverse(f"{prefix}_simplify", args=[obj.pk]),
             "editorial_share_url": reverse(f"{prefix}_share", args=[obj.pk]),
             "editorial_field_names": [
                 (f.name, f.verbose_name) for f in opts.fields if f.editable and not f.primary_key
@@ -231,6 +244,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             path("<path:object_id>/revisions/<int:number>/revert/", wrap(require_POST(self.revert_view)), name=f"{name}_revert"),
             path("<path:object_id>/comments/", wrap(require_POST(self.comment_view)), name=f"{name}_comment"),
             path("<path:object_id>/share/", wrap(require_POST(self.share_view)), name=f"{name}_share"),
+            path("<path:object_id>/simplify/", wrap(require_POST(self.simplify_view)), name=f"{name}_simplify"),
             *super().get_urls(),
         ]
 
@@ -306,6 +320,18 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
                                     field_name=request.POST.get("field_name", ""), parent=parent)
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
             return self._refuse(request, obj, exc)
+        return self._back(obj)
+
+    def simplify_view(self, request, object_id):
+        obj = self._get_item(request, object_id)
+        base = request.POST.get(BASE_REVISION_FIELD, "")
+        try:
+            actions.convert_to_simplified(obj, by=request.user, base_revision_id=int(base) if base.isdigit() else None)
+        except actions.StaleEdit as exc:
+            return self._refuse_stale(request, obj, exc)
+        except (NotAllowed, InvalidTransition) as exc:
+            return self._refuse(request, obj, exc)
+        messages.success(request, _("已将繁体字转换为简体，并保存为新的草稿版本。"))
         return self._back(obj)
 
     def share_view(self, request, object_id):
