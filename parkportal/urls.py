@@ -7,12 +7,15 @@ from django.urls import include, path
 
 from apps.core.views import healthz
 from apps.portal.sitemaps import collect as collect_sitemaps
+from apps.portal.views import favicon, robots_txt
 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # The README's run command (DEBUG) serves renditions, web videos and posters from
