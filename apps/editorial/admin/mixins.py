@@ -2,12 +2,13 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
+from apps.core.fields import RichTextField
 from apps.core.textclean import traditional_fields, with_pasted_text_cleaning
 
 from .. import actions
@@ -91,6 +93,42 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         # Pasted text: every text field of every content form loses pinyin annotations.
         return with_pasted_text_cleaning(super().get_form(request, obj, change, **kwargs))
+
+    # --- the read-only view (reviewers, publishers): rich text rendered, not raw HTML ----
+    RENDERED = "__rendered"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        rich = {f.name for f in self.model._meta.concrete_fields if isinstance(f, RichTextField)}
+
+        def swap(name):
+            if isinstance(name, (list, tuple)):
+                return type(name)(swap(n) for n in name)
+            return f"{name}{self.RENDERED}" if name in rich else name
+
+        return [(title, {**options, "fields": [swap(n) for n in options["fields"]]}) for title, options in fieldsets]
+
+    def __getattr__(self, name):
+        # "<field>__rendered" in a read-only fieldset: the field's HTML, sanitised again
+        # with the field's own sanitiser, shown as the public page shows it.
+        if not name.endswith(EditorialAdminMixin.RENDERED) or "model" not in self.__dict__:
+            raise AttributeError(name)
+        field_name = name.removesuffix(EditorialAdminMixin.RENDERED)
+        try:
+            field = self.__dict__["model"]._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            raise AttributeError(name) from None
+        if not isinstance(field, RichTextField):
+            raise AttributeError(name)
+
+        def rendered(obj):
+            html = field.sanitize(getattr(obj, field_name) or "")
+            return format_html('<div class="rich-text-readonly">{}</div>', mark_safe(html))  # noqa: S308 - sanitised just above
+
+        rendered.short_description = field.verbose_name
+        return rendered
 
     # --- content is archived or taken down, never deleted ---------------------
     def has_delete_permission(self, request, obj=None):
