@@ -1,7 +1,9 @@
 """The home page shows the latest news (the inspection fails a home page with no new
 item for two weeks), published releases only, newest first, in both scripts."""
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.editorial import actions as editorial
 
@@ -26,3 +28,20 @@ def test_traditional_home_page_links_its_news_in_its_own_script(releases):
     html = Client().get("/zh-hant/").content.decode()
     assert "園區發布年度報告" in html
     assert f'href="/zh-hant{path}"' in html
+
+
+def test_home_page_queries_stay_constant_as_news_grows(releases, settings):
+    settings.PARKPORTAL_PAGECACHE_ENABLED = False  # the render's queries, not a page cache hit
+    client = Client()
+    releases.published()
+    client.get("/")  # site settings now cached
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx)
+
+    before = count()
+    for _ in range(9):
+        releases.published()
+    assert count() == before
