@@ -14,6 +14,7 @@ public page as a last guard. traditional_characters() finds Traditional-only
 characters pasted into Simplified content (OpenCC ``t2s``).
 """
 
+import atexit
 import json
 import os
 import re
@@ -69,7 +70,15 @@ def _with_project_phrases(config: str) -> str:
     fd, path = tempfile.mkstemp(prefix=f"parkportal-{source.stem}-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(data, out, ensure_ascii=False)
+    atexit.register(_remove_quietly, path)  # OpenCC has read it by then; tidy up at exit
     return path
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=4)
