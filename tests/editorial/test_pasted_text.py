@@ -108,3 +108,14 @@ def test_admin_preview_shows_what_the_public_page_will(pages, people):
     assert preview.status_code == 200
     assert "新市区管委会" in html and "园区简介" in html
     assert not PINYIN_ANNOTATION.search(html)
+
+
+def test_conversion_without_the_base_version_or_on_a_stale_form_is_refused(pages, people):
+    page = pages.draft(title="園區概況")
+    url = reverse("admin:pages_page_simplify", args=[page.pk])
+    client = client_for(people.editor)
+    assert client.post(url, {}).status_code == 400
+    stale = page.latest_revision_id
+    actions.save_draft(page, by=people.editor2, fields={"summary": "他人的修改"})
+    assert client.post(url, {"_editorial_base_revision": stale}).status_code == 409
+    assert refresh(page).latest_revision.snapshot["fields"]["title"] == "園區概況"

@@ -363,11 +363,13 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     def simplify_view(self, request, object_id):
         obj = self._get_item(request, object_id)
         base = request.POST.get(BASE_REVISION_FIELD, "")
+        if not base.isdigit():  # as for the change form: never convert blind
+            return self._refuse(request, obj, ValidationError(_("缺少所依据的版本信息，未转换。请重新打开编辑页面。")))
         try:
-            actions.convert_to_simplified(obj, by=request.user, base_revision_id=int(base) if base.isdigit() else None)
+            actions.convert_to_simplified(obj, by=request.user, base_revision_id=int(base))
         except actions.StaleEdit as exc:
             return self._refuse_stale(request, obj, exc)
-        except (NotAllowed, InvalidTransition) as exc:
+        except (NotAllowed, InvalidTransition, ValidationError) as exc:
             return self._refuse(request, obj, exc)
         messages.success(request, _("已将繁体字转换为简体，并保存为新的草稿版本。"))
         return self._back(obj)
