@@ -57,3 +57,17 @@ def test_traditional_pages_use_the_project_conversion(db, settings):
     IndustryCluster.objects.create(name="生物医药", slug="bio", role="leading", description="管委会研究并发布了为群众服务的措施")
     html = Client().get("/zh-hant/").content.decode()
     assert "研究並發布了為群眾服務" in html
+
+
+def test_no_simplified_sentence_of_the_corpus_is_flagged_as_traditional():
+    from apps.core.scripts import traditional_characters
+
+    flagged = {p.values[0]: traditional_characters(p.values[0]) for p in _corpus()}
+    assert {s: c for s, c in flagged.items() if c} == {}
+
+
+def test_every_converted_sentence_is_flagged_as_traditional():
+    from apps.core.scripts import traditional_characters
+
+    missed = [p.values[1] for p in _corpus() if p.values[0] != p.values[1] and not traditional_characters(p.values[1])]
+    assert missed == []
