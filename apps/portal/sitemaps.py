@@ -9,6 +9,25 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .navigation import MAIN_NAVIGATION
+
+
+class ColumnSitemap(Sitemap):
+    """The home page and the main columns' index pages."""
+
+    changefreq = "daily"
+    priority = 0.8
+
+    def items(self):
+        return ["home", *(column.key for column in MAIN_NAVIGATION)]
+
+    def location(self, key):
+        if key == "home":
+            return reverse("portal:home")
+        return next(column for column in MAIN_NAVIGATION if column.key == key).url
 
 
 def in_both_scripts(sitemap_class):
@@ -19,7 +38,7 @@ def in_both_scripts(sitemap_class):
 
 
 def collect() -> dict:
-    found = {}
+    found = {"columns": ColumnSitemap}
     for config in apps.get_app_configs():
         if not config.name.startswith("apps.") or config.name == "apps.portal":
             continue

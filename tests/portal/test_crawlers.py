@@ -31,3 +31,11 @@ def test_the_shell_links_icons_that_exist(client, site):  # noqa: F811
     assert len(icons) == 3
     for path in icons:
         assert finders.find(path), path
+
+
+def test_the_sitemap_lists_the_home_page_and_columns_in_both_scripts(client, db):
+    body = client.get("/sitemap.xml").content.decode()
+    for path in ("/", "/news/", "/enterprises/", "/talent/", "/stations/", "/services/"):
+        assert f"<loc>http://testserver{path}</loc>" in body, path
+        assert f"<loc>http://testserver/zh-hant{path}</loc>" in body, path
+    assert '<xhtml:link rel="alternate" hreflang="zh-hant" href="http://testserver/zh-hant/news/"/>' in body
