@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from apps.core.views import healthz
 from apps.portal.sitemaps import collect as collect_sitemaps
+from apps.portal.views import favicon, robots_txt
 
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     # The Open311 GeoReport v2 API: machine-readable, one script, outside the language prefixes.
     path("open311/v2/", include("apps.open311.urls")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # The README's run command (DEBUG) serves renditions, web videos and posters from

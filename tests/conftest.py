@@ -58,6 +58,18 @@ def _broker_empty_after_committing_tests(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request under /zh-hant/ leaves zh-hant active in this thread (LocaleMiddleware
+    does not reset it): the next test must not inherit it (its get_absolute_url() would
+    carry the /zh-hant/ prefix)."""
+    yield
+    if settings.configured:
+        from django.utils import translation
+
+        translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Cached rows (site settings) must not outlive the test that wrote them.
     if hasattr(cache, "delete_pattern"):

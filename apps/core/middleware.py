@@ -2,7 +2,7 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language
 
-from .scripts import strip_pinyin_annotations, to_traditional
+from .scripts import public_text
 
 TRADITIONAL = "zh-hant"
 
@@ -36,9 +36,7 @@ class ScriptConversionMiddleware:
             return response
         charset = response.charset or "utf-8"
         original = response.content.decode(charset)
-        html = strip_pinyin_annotations(original)
-        if get_language() == TRADITIONAL:
-            html = to_traditional(html)
+        html = public_text(original, traditional=get_language() == TRADITIONAL)
         if html is original:  # nothing stripped or converted: keep the bytes as they are
             return response
         response.content = html.encode(charset)

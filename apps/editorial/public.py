@@ -7,6 +7,9 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
+
+from apps.core.scripts import public_text
 
 from .models import Status, Visibility, editorial_models
 from .snapshots import materialize
@@ -40,6 +43,14 @@ def render_revision(request, item, revision, *, extra_headers=None):
         if isinstance(response, TemplateResponse):
             response.render()
         transaction.set_rollback(True)
+    if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+        # The admin preview is not cleaned by the public middleware: clean it here
+        # with the same function, so it shows exactly what the public page will.
+        charset = response.charset or "utf-8"
+        html = response.content.decode(charset)
+        cleaned = public_text(html, traditional=get_language() == "zh-hant")
+        if cleaned is not html:
+            response.content = cleaned.encode(charset)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     for key, value in (extra_headers or {}).items():

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.textclean import PastedTextFormMixin
+
 from . import actions
 from .models import Attachment, Image, Rendition, Status, Video
 
@@ -55,7 +57,7 @@ class _ProcessedAdmin(admin.ModelAdmin):
         return None
 
 
-class ImageForm(forms.ModelForm):
+class ImageForm(PastedTextFormMixin, forms.ModelForm):
     upload = forms.FileField(
         label=gettext_lazy("图片文件"),
         help_text=gettext_lazy("JPEG、PNG、WebP、GIF、AVIF、HEIC 或 TIFF；上传后在后台生成各尺寸图片，EXIF 和 GPS 等信息会被全部去除。"),
@@ -145,7 +147,7 @@ class ImageAdmin(_ProcessedAdmin):
         pass  # renditions are made by the worker, never by this form
 
 
-class VideoForm(forms.ModelForm):
+class VideoForm(PastedTextFormMixin, forms.ModelForm):
     upload = forms.FileField(
         label=gettext_lazy("视频文件"),
         help_text=gettext_lazy("MP4、MOV 或 WebM；上传后在后台转码为网页播放格式（H.264，最高 1080p）并截取封面帧。"),
@@ -221,7 +223,7 @@ class VideoAdmin(_ProcessedAdmin):
         pass
 
 
-class AttachmentForm(forms.ModelForm):
+class AttachmentForm(PastedTextFormMixin, forms.ModelForm):
     upload = forms.FileField(
         label=gettext_lazy("文件"),
         help_text=gettext_lazy("PDF、OFD、Word（DOC/DOCX）、Excel（XLS/XLSX）或 WPS 文字/表格，按文件内容识别类型。"),

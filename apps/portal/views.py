@@ -1,7 +1,9 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.urls import reverse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -13,6 +15,7 @@ from django.utils import timezone
 from apps.core.models import IndustryCluster
 from apps.interaction.models import Consultation
 from apps.policies.models import PolicyDocument
+from apps.news.models import PressRelease
 from apps.pages.models import Page
 from apps.stations.hours import open_now
 from apps.talent.models import ApplicationRound
@@ -20,6 +23,7 @@ from apps.talent.models import ApplicationRound
 from .navigation import COLUMNS_BY_KEY, MAIN_NAVIGATION
 
 
+HOME_NEWS = 8
 HOME_ROUNDS = 6
 HOME_STATIONS = 6
 HOME_POLICIES = 5
@@ -34,6 +38,9 @@ def home(request):
         "portal/home.html",
         {
             "clusters": list(IndustryCluster.objects.ordered()),
+            # Latest news (the inspection's "home page updated within two weeks"): one query.
+            "news": list(PressRelease.objects.published().newest_first()
+                         .only("pk", "title", "created_at", "first_published_at")[:HOME_NEWS]),
             "pages": list(Page.objects.published().filter(parent__isnull=True).in_menu_order()[:8]),
             "columns": MAIN_NAVIGATION,
             # Computed at the request's moment; the page cache expires them at the next
@@ -47,6 +54,28 @@ def home(request):
             "now": now,
         },
     )
+
+
+#: Crawlers keep out of the admin, previews and the enterprise accounts.
+ROBOTS_DISALLOW = ("/admin/", "/preview/", "/zh-hant/preview/", "/account/", "/zh-hant/account/")
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+             f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links: the static file."""
+    path = finders.find("favicon.ico")
+    if path is None:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

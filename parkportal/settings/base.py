@@ -406,8 +406,10 @@ LOGGING = {
 }
 
 # --- parkportal's own settings (all prefixed) ----------------------------------------
-# OpenCC configuration for the Traditional-Chinese version: "s2t" (generic),
-# "s2hk" (Hong Kong) or "s2tw" (Taiwan), without the ".json".
+# OpenCC configuration for the Traditional-Chinese version, without the ".json":
+# "s2tw" (the default: the Taiwan character standard, 為/群眾/裡, and no change of
+# vocabulary), "s2t" (OpenCC's own standard: 爲/羣衆/裏), "s2hk" (Hong Kong: 羣/裏).
+# The project's phrase dictionary (apps/core/opencc/phrases.txt) is applied on top.
 PARKPORTAL_OPENCC_CONFIG = env.OPENCC_CONFIG
 # A worker heartbeat older than this turns /healthz red.
 PARKPORTAL_HEALTH_WORKER_MAX_AGE = timedelta(seconds=120)

@@ -53,7 +53,7 @@ S3_PRIVATE_BUCKET = _str("PARKPORTAL_S3_PRIVATE_BUCKET")  # private: uploaded or
 S3_ENDPOINT_URL = _str("PARKPORTAL_S3_ENDPOINT_URL")
 SECURE_HSTS_SECONDS = int(_str("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
-OPENCC_CONFIG = _str("PARKPORTAL_OPENCC_CONFIG", "s2t")
+OPENCC_CONFIG = _str("PARKPORTAL_OPENCC_CONFIG", "s2tw")
 ADMIN_BASE_URL = _str("PARKPORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # How many reverse proxies stand in front of the web processes and append to

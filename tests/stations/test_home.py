@@ -33,7 +33,7 @@ def test_the_home_page_lists_open_rounds_and_open_stations(programmes, stations,
     assert "下午开放的服务站0" in body and "开放的服务站0" not in body.replace("下午开放的服务站0", "")
 
 
-HOME_QUERIES = 11  # site settings cached; clusters, pages, rounds, stations + hours, exceptions, stops, services, calendar; policies, consultations
+HOME_QUERIES = 12  # site settings cached; clusters, latest news, pages, rounds, stations + hours, exceptions, stops, services, calendar; policies, consultations
 
 
 def test_the_home_page_queries_stay_constant_as_content_grows(programmes, stations, client, django_assert_num_queries, settings):  # noqa: F811

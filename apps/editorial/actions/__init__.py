@@ -20,7 +20,7 @@ Callers use this package's names (``actions.publish(...)``); the modules are its
 from .base import EDITABLE, StaleEdit, StaleStep, editorial_models, last_round, lock_for_update
 from .batches import create_batch, publish_members
 from .comments import add_comment, resolve_comment
-from .drafting import check_editable, create_draft, lock, record_revision, revert, save_draft, unlock
+from .drafting import check_editable, convert_to_simplified, create_draft, draft_fields, lock, record_revision, revert, save_draft, unlock
 from .golive import go_live
 from .preview_links import (
     PREVIEW_SALT, PreviewLinkInvalid, create_preview_link, revoke_preview_link, use_preview_link,
@@ -33,7 +33,7 @@ from .takedown import archive, unpublish, withdraw
 __all__ = [
     "EDITABLE", "PREVIEW_SALT", "PreviewLinkInvalid", "StaleEdit", "StaleStep",
     "add_comment", "approve", "approve_retrospectively", "archive", "check_editable", "create_batch",
-    "create_draft", "create_preview_link", "editorial_models", "go_live", "last_round", "lock",
+    "convert_to_simplified", "create_draft", "create_preview_link", "draft_fields", "editorial_models", "go_live", "last_round", "lock",
     "lock_for_update", "may_publish_urgently", "publish", "publish_due", "publish_members",
     "publish_version", "record_revision", "request_changes", "resolve_comment", "revert",
     "revoke_preview_link", "save_draft", "schedule", "submit", "unlock", "unpublish", "unschedule",

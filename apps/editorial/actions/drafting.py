@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, require, require_state
+from apps.core.scripts import to_simplified
+from apps.core.textclean import clean_text_values, traditional_fields
 
 from .. import rules
 from ..models import EditorialModel, Revision, RevisionKind, Status
@@ -65,7 +67,7 @@ def create_draft(model, *, by, fields: dict, m2m: dict | None = None, children: 
                  kind=RevisionKind.EDIT, summary="") -> EditorialModel:
     """A new item as a draft, with its first revision."""
     require(rules.can_add(by, model), _("您没有新建该类内容的权限。"))
-    item = model(**fields)
+    item = model(**clean_text_values(model, fields))
     item.stamp(by)
     item.full_clean(exclude=list(m2m or {}))
     item.save()
@@ -98,7 +100,7 @@ def save_draft(item, *, by, fields: dict | None = None, m2m: dict | None = None,
     check_editable(current, by, base_revision_id)
     with draft_workspace(current) as workspace:
         if fields:
-            for name, value in fields.items():
+            for name, value in clean_text_values(type(current), fields).items():
                 setattr(current, name, value)
             current.full_clean(exclude=list(m2m or {}))
         if fields or m2m or children:
@@ -111,6 +113,30 @@ def save_draft(item, *, by, fields: dict | None = None, m2m: dict | None = None,
         workspace.keep = True
     current = lock_for_update(item)  # reload: workflow fields, and the row as committed
     return record_revision(current, by=by, snapshot=snapshot, kind=kind, summary=summary)
+
+
+def draft_fields(item) -> dict:
+    """The field values of the item's latest version (its draft), by field name."""
+    if item.latest_revision_id:
+        return dict(item.latest_revision.snapshot.get("fields", {}))
+    return {f.name: getattr(item, f.attname) for f in item._meta.concrete_fields}
+
+
+@transaction.atomic
+def convert_to_simplified(item, *, by, base_revision_id: int | None = None) -> Revision | None:
+    """A new draft whose free-text fields have their Traditional characters
+    converted to Simplified (OpenCC t2s, phrase by phrase)."""
+    current = lock_for_update(item)
+    check_editable(current, by, base_revision_id)
+    found = traditional_fields(type(current), draft_fields(current))
+    require_state(found, _("该内容没有需要转换的繁体字。"))
+    values = draft_fields(current)
+    fields = {name: to_simplified(values[name]) for name, _label, _chars in found}
+    chars = "".join(c for _name, _label, found_chars in found for c in found_chars)
+    return save_draft(
+        current, by=by, fields=fields, base_revision_id=base_revision_id,
+        summary=_("繁体字转换为简体：%(chars)s") % {"chars": chars[:150]},
+    )
 
 
 @transaction.atomic

@@ -2,12 +2,13 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
+from apps.core.fields import RichTextField
+from apps.core.textclean import traditional_fields, with_pasted_text_cleaning
 
 from .. import actions, checks
 from ..availability import available_actions
@@ -56,6 +59,11 @@ class EditorialChildInlineMixin:
     def has_view_permission(self, request, obj=None):
         return self._parent_perm(request, "view") or self.has_change_permission(request, obj)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_pasted_text_cleaning(formset.form)  # captions of child rows too
+        return formset
+
 
 class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
@@ -81,6 +89,46 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         elif obj.visibility == Visibility.LIVE and obj.status != Status.PUBLISHED:
             label += _("（有未发布的修改）")
         return label
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Pasted text: every text field of every content form loses pinyin annotations.
+        return with_pasted_text_cleaning(super().get_form(request, obj, change, **kwargs))
+
+    # --- the read-only view (reviewers, publishers): rich text rendered, not raw HTML ----
+    RENDERED = "__rendered"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        rich = {f.name for f in self.model._meta.concrete_fields if isinstance(f, RichTextField)}
+
+        def swap(name):
+            if isinstance(name, (list, tuple)):
+                return type(name)(swap(n) for n in name)
+            return f"{name}{self.RENDERED}" if name in rich else name
+
+        return [(title, {**options, "fields": [swap(n) for n in options["fields"]]}) for title, options in fieldsets]
+
+    def __getattr__(self, name):
+        # "<field>__rendered" in a read-only fieldset: the field's HTML, sanitised again
+        # with the field's own sanitiser, shown as the public page shows it.
+        if not name.endswith(EditorialAdminMixin.RENDERED) or "model" not in self.__dict__:
+            raise AttributeError(name)
+        field_name = name.removesuffix(EditorialAdminMixin.RENDERED)
+        try:
+            field = self.__dict__["model"]._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            raise AttributeError(name) from None
+        if not isinstance(field, RichTextField):
+            raise AttributeError(name)
+
+        def rendered(obj):
+            html = field.sanitize(getattr(obj, field_name) or "")
+            return format_html('<div class="rich-text-readonly">{}</div>', mark_safe(html))  # noqa: S308 - sanitised just above
+
+        rendered.short_description = field.verbose_name
+        return rendered
 
     # --- content is archived or taken down, never deleted ---------------------
     def has_delete_permission(self, request, obj=None):
@@ -222,6 +270,9 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             "editorial_links": list(PreviewLink.objects.filter(**ref).select_related("created_by", "revision")[:10]),
             "editorial_can_edit": "edit" in allowed,
             "editorial_comment_url": reverse(f"{prefix}_comment", args=[obj.pk]),
+            # Traditional characters pasted into the Simplified draft, by field.
+            "editorial_traditional": traditional_fields(self.model, actions.draft_fields(obj)),
+            "editorial_simplify_url": reverse(f"{prefix}_simplify", args=[obj.pk]),
             "editorial_share_url": reverse(f"{prefix}_share", args=[obj.pk]),
             "editorial_field_names": [
                 (f.name, f.verbose_name) for f in opts.fields if f.editable and not f.primary_key
@@ -240,6 +291,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             path("<path:object_id>/revisions/<int:number>/revert/", wrap(require_POST(self.revert_view)), name=f"{name}_revert"),
             path("<path:object_id>/comments/", wrap(require_POST(self.comment_view)), name=f"{name}_comment"),
             path("<path:object_id>/share/", wrap(require_POST(self.share_view)), name=f"{name}_share"),
+            path("<path:object_id>/simplify/", wrap(require_POST(self.simplify_view)), name=f"{name}_simplify"),
             *super().get_urls(),
         ]
 
@@ -315,6 +367,20 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
                                     field_name=request.POST.get("field_name", ""), parent=parent)
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
             return self._refuse(request, obj, exc)
+        return self._back(obj)
+
+    def simplify_view(self, request, object_id):
+        obj = self._get_item(request, object_id)
+        base = request.POST.get(BASE_REVISION_FIELD, "")
+        if not base.isdigit():  # as for the change form: never convert blind
+            return self._refuse(request, obj, ValidationError(_("缺少所依据的版本信息，未转换。请重新打开编辑页面。")))
+        try:
+            actions.convert_to_simplified(obj, by=request.user, base_revision_id=int(base))
+        except actions.StaleEdit as exc:
+            return self._refuse_stale(request, obj, exc)
+        except (NotAllowed, InvalidTransition, ValidationError) as exc:
+            return self._refuse(request, obj, exc)
+        messages.success(request, _("已将繁体字转换为简体，并保存为新的草稿版本。"))
         return self._back(obj)
 
     def share_view(self, request, object_id):
