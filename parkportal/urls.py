@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("talent/", include("apps.talent.urls")),
     path("stations/", include("apps.stations.urls")),
     path("services/", include("apps.services.urls")),
+    path("search/", include("apps.search.urls")),
     path("account/", include("apps.accounts.enterprise_urls")),
     path("preview/", include("apps.editorial.urls")),
     path("", include("apps.portal.urls")),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.talent",
     "apps.stations",
     "apps.services",
+    "apps.search",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",
