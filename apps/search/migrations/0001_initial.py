@@ -23,6 +23,17 @@ class ForVendor(migrations.RunSQL):
 
 
 POSTGRES_GIN = "CREATE INDEX search_entry_vector_gin ON search_searchentry USING gin (search_vector)"
+# A query matching most rows is a sequential scan that reads every tsvector: keep it
+# inline (MAIN: the text columns are moved out of the row first) and compressed with
+# lz4, which decompresses several times faster than pglz (bench/search: 180 -> 64 ms to
+# rank 15,000 matches). Servers built without lz4 keep pglz.
+POSTGRES_STORAGE = [
+    "ALTER TABLE search_searchentry ALTER COLUMN search_vector SET STORAGE MAIN",
+    """DO $$ BEGIN
+        ALTER TABLE search_searchentry ALTER COLUMN search_vector SET COMPRESSION lz4;
+    EXCEPTION WHEN OTHERS THEN NULL;
+    END $$""",
+]
 
 # External content: the FTS table stores only the index; the text is the entry's.
 SQLITE_FTS = [
@@ -107,5 +118,6 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('kind', 'object_id'), name='search_entry_unique_item'),
         ),
         ForVendor("postgresql", POSTGRES_GIN, "DROP INDEX IF EXISTS search_entry_vector_gin"),
+        ForVendor("postgresql", POSTGRES_STORAGE, migrations.RunSQL.noop),
         ForVendor("sqlite", SQLITE_FTS, SQLITE_FTS_DROP),
     ]
