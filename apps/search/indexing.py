@@ -16,7 +16,6 @@ returns; it follows the editorial engine:
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -28,8 +27,6 @@ from . import dictionary, registry
 from .backends import backend
 from .models import SearchEntry
 from .text import Segmenter, html_to_text, segment
-
-logger = logging.getLogger(__name__)
 
 EPOCH = dt.date(1970, 1, 1)
 CHUNK = 500

@@ -23,7 +23,7 @@ the same transaction (``indexing.public_version_changed``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from django.db import models
@@ -46,7 +46,6 @@ class Registration:
     prefetch: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     position: int = 100
-    extra: dict = field(default_factory=dict)
 
     def queryset(self) -> models.QuerySet:
         """The read rule, with what building documents needs."""

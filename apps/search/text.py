@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,5 +148,3 @@ def parse_query(segmenter: Segmenter, raw: str) -> ParsedQuery:
     groups = tuple((t, tuple(segmenter.alternatives(t))) for t in segmenter.query_tokens(text))
     return ParsedQuery(text=text, groups=groups)
 
-
-_lock = threading.Lock()

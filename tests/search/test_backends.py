@@ -45,3 +45,20 @@ def test_counts_per_kind_agree(corpus):
     results = search("高新区")
     assert results.facets == {"news": 3, "pages": 1, "enterprises": 1}
     assert search("专精特新").facets == {"news": 1, "enterprises": 1}
+
+
+def test_a_broad_query_ranks_title_matches_and_the_newest_first(corpus, monkeypatch):
+    from apps.search import query
+    from apps.search.models import SearchEntry
+
+    full = [hit.url for hit in search("高新区").hits]
+    newest = SearchEntry.objects.exclude(url=corpus.zone.get_absolute_url()).filter(
+        url__in=full).order_by("-day", "-pk").values_list("url", flat=True).first()
+    monkeypatch.setattr(query, "BROAD", 2)
+    monkeypatch.setattr(query, "RECENT", 1)
+    results = search("高新区")
+    assert results.total == 5  # the count stays exact
+    # the title match and the newest match (or the title match alone, if it is the newest), in the full order
+    expected = [url for url in full if url in (corpus.zone.get_absolute_url(), newest)]
+    assert [hit.url for hit in results.hits] == expected
+    assert expected[0] == corpus.zone.get_absolute_url()

@@ -44,8 +44,14 @@ def matching(queryset, parsed):
     )
 
 
+def title_matching(queryset, parsed):
+    """Entries whose title alone matches (no relevance): a small GIN-indexed vector."""
+    return queryset.filter(title_vector=tsquery(parsed))
+
+
 def after_write(queryset) -> None:
     """Fill the tsvector from the segmented text, and drop that text from the row in
     the same UPDATE (SET sees the old values): on PostgreSQL it lives on only in the
     vector, which halves the row that a broad query scans."""
-    queryset.update(search_vector=vector(), title_seg="", summary_seg="", body_seg="")
+    queryset.update(search_vector=vector(), title_vector=SearchVector("title_seg", config=CONFIG),
+                    title_seg="", summary_seg="", body_seg="")

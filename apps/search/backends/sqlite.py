@@ -29,5 +29,10 @@ def matching(queryset, parsed):
     return queryset.filter(fts__document=fts_query(parsed)).annotate(relevance=-F("fts__rank"))
 
 
+def title_matching(queryset, parsed):
+    """Entries whose title alone matches: an FTS5 column filter."""
+    return queryset.filter(fts__document="{title_seg} : (" + fts_query(parsed) + ")")
+
+
 def after_write(queryset) -> None:
     """The triggers have written the FTS rows already."""
