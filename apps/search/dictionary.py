@@ -80,8 +80,12 @@ def segmenter() -> Segmenter:
 
 
 def forget() -> None:
-    """Drop the cached dictionary after commit (a name went live or was taken down)."""
-    transaction.on_commit(lambda: cache.delete_many([VERSION_KEY, TERMS_KEY]), robust=True)
+    """Drop the cached dictionary after commit (a name went live or was taken down);
+    once per transaction, however many items a batch publishes."""
+    connection = transaction.get_connection()
+    if any(entry[1] is forget_now for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(forget_now, robust=True)
 
 
 def forget_now() -> None:

@@ -119,9 +119,11 @@ def search(raw: str, *, kind: str | None = None, within: str | None = None, page
     results.page = min(max(page, 1), results.pages, MAX_PAGE)
     entries = scope(kind=kind, within=within, now=now)
     if results.total > BROAD and results.page <= BROAD_PAGES:
-        entries = candidates(parsed, entries)
+        ranked_entries = backend().ranking(candidates(parsed, entries), parsed)
+    else:
+        ranked_entries = backend().matching(entries, parsed)
     start = (results.page - 1) * per_page
-    rows = ranked(backend().matching(entries, parsed), now=now).only("kind", "title", "summary", "body", "url", "date")[start:start + per_page]
+    rows = ranked(ranked_entries, now=now).only("kind", "title", "summary", "body", "url", "date")[start:start + per_page]
     terms = parsed.highlight_terms
     for row in rows:
         results.hits.append(Hit(

@@ -124,3 +124,17 @@ def test_traditional_queries_find_simplified_content(corpus):
     assert top_urls("專精特新")[0] == corpus.little_giants.get_absolute_url()
     assert top_urls("天山火炬之星")[0] == corpus.talent.get_absolute_url()
     assert top_urls("高新區 百強")[0] == corpus.zone.get_absolute_url()
+
+
+def test_the_park_dictionary_is_dropped_once_after_a_name_goes_live(enterprises, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from apps.search import dictionary
+
+    dictionary.segmenter()
+    assert cache.get(dictionary.VERSION_KEY) is not None
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enterprises.published(name="新疆新名字示例有限公司")
+    assert sum(1 for cb in callbacks if cb is dictionary.forget_now) == 1
+    assert cache.get(dictionary.VERSION_KEY) is None
+    assert "新疆新名字示例有限公司" in dictionary.segmenter().terms

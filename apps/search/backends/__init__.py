@@ -2,6 +2,7 @@
 
 - ``matching(queryset, parsed)``: the entries matching every group of the query,
   annotated with ``relevance`` (larger is better);
+- ``ranking(queryset, parsed)``: ``relevance`` for entries already known to match;
 - ``title_matching(queryset, parsed)``: the entries whose title alone matches;
 - ``after_write(queryset)``: make written rows searchable (PostgreSQL fills the
   tsvector; SQLite's triggers already did).

@@ -37,11 +37,18 @@ def tsquery(parsed) -> SearchQuery:
     return reduce(lambda a, b: a & b, groups)
 
 
+def _relevance(query):
+    return SearchRank(F("search_vector"), query, weights=WEIGHTS, normalization=NORMALIZATION)
+
+
 def matching(queryset, parsed):
     query = tsquery(parsed)
-    return queryset.filter(search_vector=query).annotate(
-        relevance=SearchRank(F("search_vector"), query, weights=WEIGHTS, normalization=NORMALIZATION)
-    )
+    return queryset.filter(search_vector=query).annotate(relevance=_relevance(query))
+
+
+def ranking(queryset, parsed):
+    """Relevance of entries already known to match (no second match test per row)."""
+    return queryset.annotate(relevance=_relevance(tsquery(parsed)))
 
 
 def title_matching(queryset, parsed):

@@ -29,6 +29,11 @@ def matching(queryset, parsed):
     return queryset.filter(fts__document=fts_query(parsed)).annotate(relevance=-F("fts__rank"))
 
 
+def ranking(queryset, parsed):
+    """Relevance of entries already known to match: FTS5 has it only for a full-text query."""
+    return matching(queryset, parsed)
+
+
 def title_matching(queryset, parsed):
     """Entries whose title alone matches: an FTS5 column filter."""
     return queryset.filter(fts__document="{title_seg} : (" + fts_query(parsed) + ")")
