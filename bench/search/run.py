@@ -10,7 +10,8 @@ measured and dropped. Redis (``REDIS_URL``, default db 7) is the cache.
 1. **Latency**: 200 realistic queries (one to four words, enterprise full and short
    names, a fifth in Traditional characters) through ``apps.search.query.search``,
    what the results page runs (counts per kind + the first page's rows + snippets),
-   after one untimed warm-up pass. Target: p95 <= 50 ms. The results page through
+   after one untimed warm-up pass; three timed passes, each query's median counts
+   (the machine is shared). Target: p95 <= 50 ms. The results page through
    Django's test client is timed too (information).
 2. **Relevance**: 38 queries whose best result is known (the distinct-topic
    releases, in both scripts; enterprise full and short names): the share whose
@@ -293,12 +294,18 @@ def run(args) -> int:
     with translation.override("zh-hans"):
         for q in qs:  # warm-up: buffers, the dictionary
             search(q)
-        timings, totals = [], []
-        for q in qs:
-            t = time.perf_counter()
-            results = search(q)
-            timings.append((time.perf_counter() - t) * 1000)
-            totals.append(results.total)
+        # Each query three times, in three passes; a query's time is its median (the
+        # machine is shared: one pass can land on another process's burst).
+        rounds = []
+        for _round in range(3):
+            times, totals = [], []
+            for q in qs:
+                t = time.perf_counter()
+                results = search(q)
+                times.append((time.perf_counter() - t) * 1000)
+                totals.append(results.total)
+            rounds.append(times)
+        timings = [statistics.median(per_query) for per_query in zip(*rounds)]
         slowest = sorted(zip(timings, qs, totals), reverse=True)[:5]
         client = Client()
         page_timings = []
