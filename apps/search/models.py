@@ -7,6 +7,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.urls_safety import validate_safe_url
+
 
 class SearchEntry(models.Model):
     kind = models.CharField(_("类型"), max_length=40)
@@ -14,7 +16,8 @@ class SearchEntry(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     summary = models.TextField(_("摘要"), blank=True)
     body = models.TextField(_("正文摘录"), blank=True, help_text=_("用于生成搜索结果摘要的纯文本"))
-    url = models.CharField(_("网址"), max_length=500)
+    url = models.CharField(_("网址"), max_length=500, editable=False, validators=[validate_safe_url],
+                           help_text=_("内容的 get_absolute_url()，不含繁体前缀"))
     date = models.DateTimeField(_("日期"), null=True, blank=True)
     #: Days since 1970-01-01 of ``date`` (Beijing), 0 without one: the freshness boost's input.
     day = models.IntegerField(_("日序"), default=0)

@@ -99,7 +99,7 @@ def candidates(parsed: ParsedQuery, entries):
 def ranked(qs, *, now=None):
     today = day_number(now or timezone.now())
     return qs.annotate(score=ExpressionWrapper(F("relevance") * freshness_boost(today), output_field=FloatField())).order_by(
-        "-score", "-date", "pk"
+        "-score", "-day", "pk"   # day: never NULL (NULLs sort differently on the two databases)
     )
 
 
@@ -113,10 +113,10 @@ def search(raw: str, *, kind: str | None = None, within: str | None = None, page
     results.facets = dict(base.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     kinds = registry.labels()
     results.total = results.facets.get(kind, 0) if kind else sum(results.facets.values())
-    results.pages = max(1, -(-results.total // per_page)) if results.total else 0
+    results.pages = min(-(-results.total // per_page), MAX_PAGE)  # 0 when nothing matched
     if not results.total:
         return results
-    results.page = min(max(page, 1), results.pages, MAX_PAGE)
+    results.page = min(max(page, 1), results.pages)
     entries = scope(kind=kind, within=within, now=now)
     if results.total > BROAD and results.page <= BROAD_PAGES:
         ranked_entries = backend().ranking(candidates(parsed, entries), parsed)

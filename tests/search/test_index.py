@@ -138,3 +138,11 @@ def test_the_park_dictionary_is_dropped_once_after_a_name_goes_live(enterprises,
     assert sum(1 for cb in callbacks if cb is dictionary.forget_now) == 1
     assert cache.get(dictionary.VERSION_KEY) is None
     assert "新疆新名字示例有限公司" in dictionary.segmenter().terms
+
+
+def test_rebuild_refuses_an_unknown_kind(db):
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="未知的类型：nope"):
+        call_command("rebuild_search_index", "nope")
