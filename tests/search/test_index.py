@@ -146,3 +146,12 @@ def test_rebuild_refuses_an_unknown_kind(db):
 
     with pytest.raises(CommandError, match="未知的类型：nope"):
         call_command("rebuild_search_index", "nope")
+
+
+def test_only_public_content_types_are_registered():
+    from apps.search import registry
+    from apps.services.models import RequestEvent, ServiceRequest
+
+    assert sorted(registry.keys()) == ["enterprises", "news", "pages", "platforms", "services", "stations", "talent"]
+    # service requests, their events and internal notes are private: never indexed
+    assert registry.for_model(ServiceRequest) is None and registry.for_model(RequestEvent) is None
