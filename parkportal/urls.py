@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("services/", include("apps.services.urls")),
     path("policies/", include("apps.policies.urls")),
     path("interaction/", include("apps.interaction.urls")),
+    path("search/", include("apps.search.urls")),
     path("account/", include("apps.accounts.enterprise_urls")),
     path("preview/", include("apps.editorial.urls")),
     path("", include("apps.portal.urls")),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.inspection",
     "apps.policies",
     "apps.interaction",
+    "apps.search",
     "apps.portal",
     "parkportal.apps.ParkAdminConfig",
     "django.contrib.auth",

@@ -51,13 +51,14 @@ def test_with_the_broker_down_the_workflow_answers_normally_and_the_mail_follows
     assert published == [page.pk]  # the on-commit callbacks after the failed send still ran
     assert pagecache.generation() > generation
     assert Client().get(page.get_absolute_url()).status_code == 200
-    assert OutboxMessage.objects.pending().count() == 4  # two review requests, approved, published
+    # two review requests, approved, published; and the search index's task (apps.search)
+    assert OutboxMessage.objects.pending().count() == 5
     assert broker_queue.drain() == [] and mailoutbox == []
 
     from apps.core.tasks import deliver_outbox
 
     with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
-        assert deliver_outbox.apply().get() == 4  # the broker is back: beat sends what waited
+        assert deliver_outbox.apply().get() == 5  # the broker is back: beat sends what waited
     broker_queue.run(only="editorial.send_notification")
     assert not OutboxMessage.objects.pending().exists()
     assert sorted(m.to[0] for m in mailoutbox) == sorted([

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.core import pagecache
 from apps.core.errors import InvalidTransition
 
+from .. import signals
 from ..models import BatchEntry, EditorialModel, ReviewRound, RoundStatus, Status
 from ..models import editorial_models  # noqa: F401 - the actions' name for it
 
@@ -59,13 +60,18 @@ def update(item, *, announce: bool = True, **fields) -> None:
     expiry, withdraw, unpublish), the live version, a takedown's details, and
     archiving (which drops an item from site navigation). ``announce=False`` only
     where the same transaction has announced already (a batch's members).
+    Such a write also sends ``signals.public_version_changed`` (always, batch
+    members included): the search index follows it.
     """
     fields.setdefault("updated_at", timezone.now())
     type(item)._base_manager.filter(pk=item.pk).update(**fields)
     for name, value in fields.items():
         setattr(item, name, value)
-    if announce and (PUBLIC_FIELDS.intersection(fields) or fields.get("status") == Status.ARCHIVED):
+    public = bool(PUBLIC_FIELDS.intersection(fields) or fields.get("status") == Status.ARCHIVED)
+    if public and announce:
         pagecache.content_changed()  # bumps the generation after commit
+    if public:
+        signals.public_version_changed.send(sender=type(item), item=item, fields=frozenset(fields))
 
 
 def ref(item) -> dict:
