@@ -10,15 +10,15 @@ Grading (:func:`grade`): ``fail`` at the limit, ``warn`` from 80 % of it (within
 20 % of the limit), ``pass`` below. Ages are measured from ``now``; a limit in
 months is counted on the Beijing calendar (:func:`period_start`).
 
-Adding an indicator from another app (e.g. unanswered consultations, once
-``apps.interaction`` exists), in its ``AppConfig.ready``::
+Adding an indicator from another app (as ``apps.interaction`` adds unanswered
+consultations), in its ``AppConfig.ready``::
 
     from datetime import timedelta
     from apps.inspection.indicators import oldest_open, register_indicator
 
     register_indicator("consultations", _("留言咨询答复"), order=60, compute=lambda now: oldest_open(
-        Consultation.objects.unanswered(), date_field="received_at", limit=("months", 3), now=now,
-        title=_("留言咨询答复"), rule=_("有效留言 3 个月内答复")))
+        Message.objects.unanswered(), date_field="submitted_at", limit=("months", 3), now=now,
+        title=_("留言咨询答复"), rule=_("群众留言 3 个月内答复")))
 """
 
 from __future__ import annotations

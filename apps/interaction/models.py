@@ -41,6 +41,13 @@ class State(models.TextChoices):
 
 
 class MessageQuerySet(models.QuerySet):
+    def unanswered(self):
+        """Received and not refused, without a published reply (the inspection's
+        "留言 answered within 3 months" counts from submission)."""
+        return self.exclude(state=State.REJECTED).filter(
+            Q(consultation__isnull=True) | Q(consultation__first_published_at__isnull=True)
+        )
+
     def awaiting_reply(self):
         """Accepted and without a published reply: the deadline clock runs."""
         return self.filter(state=State.ACCEPTED).filter(

@@ -19,7 +19,7 @@ from tests.services.conftest import catalogue, publish  # noqa: F401  (fixture)
 BEIJING = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 1, 15, 10, 0, tzinfo=BEIJING)
 SECOND = timedelta(seconds=1)
-REPORT_QUERIES = 13  # pinned: a new query in the report must be deliberate
+REPORT_QUERIES = 15  # pinned (13 + the consultations indicator's 2): a new query in the report must be deliberate
 
 
 def at(moment, fn, *args, **kw):
@@ -194,7 +194,7 @@ def test_oldest_open_grades_the_oldest_item(published_page):
 
 def test_the_report_is_in_the_checklist_order(db):
     keys = [r.key for r in compute_all(T0)]
-    assert keys == ["wording", "dates", "home", "columns", "empty_columns", "guides", "links"]
+    assert keys == ["wording", "dates", "home", "columns", "empty_columns", "consultations", "guides", "links"]
 
 
 def _grow(pages, releases, catalogue, n):
@@ -234,7 +234,7 @@ def test_the_admin_report_page_print_and_xlsx(client, site_admin, people, releas
 
     rows = list(load_workbook(BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("序号", "检查指标", "结果")
-    assert [r[1] for r in rows[1:]] == ["严重表述错误和错敏词", "发布时间被修改", "首页更新", "栏目更新", "空白栏目",
+    assert [r[1] for r in rows[1:]] == ["严重表述错误和错敏词", "发布时间被修改", "首页更新", "栏目更新", "空白栏目", "留言咨询答复",
                                         "办事指南要素", "链接和附件可用性"]
     client.force_login(people.editor)
     assert client.get("/admin/inspection/linkcheck/report/").status_code == 403
