@@ -262,7 +262,7 @@ def cancel_import(job: ImportJob, *, by) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     require(job.created_by_id == by.pk or by.is_superuser, _("只有导入人可以取消该导入。"))
     require_state(job.status in (ImportStatus.PREVIEWED, ImportStatus.FAILED), _("该导入当前不能取消。"))
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CANCELLED, finished_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CANCELLED, finished_at=timezone.now(), plan={})
     job.status = ImportStatus.CANCELLED
     audit(job, "enterprises.import_cancel", by=by)
     return job
