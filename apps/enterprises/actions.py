@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import credit_code as cc
 from apps.core.audit import audit
+from apps.core.collector import collector_paused
 from apps.core.errors import NotAllowed, require, require_state  # noqa: F401  (NotAllowed: callers catch it here)
 from apps.editorial import actions as editorial
 from apps.editorial import rules
@@ -219,7 +220,8 @@ def start_import(target_code: str, *, by, data: bytes, filename: str, encoding: 
     )
     audit(job, "enterprises.import_upload", by=by, filename=job.filename, size=job.size, target=resource.code)
     try:
-        table = read_job(job)
+        with collector_paused():  # see apps.core.collector
+            table = read_job(job)
     except ImportRefused as refused:
         fail(job, refused.message)
         refused.job = job

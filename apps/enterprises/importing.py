@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
+from apps.core.collector import collector_paused
 from apps.core.errors import InvalidTransition, NotAllowed, require
 from apps.editorial import rules
 
@@ -170,24 +171,25 @@ def analyse_import(job_id: int, *, table=None) -> ImportJob:
     except ImportRefused as refused:
         fail(job, refused.message)
         raise
-    total = job.row_count or len(table.rows)
-    resource = resource_for(job.target)(
-        progress=lambda done: report_progress(job.pk, done, total, "analysing"), progress_every=PROGRESS_EVERY,
-    )
-    run = Run(resource, table, dry_run=True)
-    counts = run.counts()
-    errors = [
-        {"row": e.row, "column": e.column_header, "message": e.message, "code": e.code}
-        for o in run.outcomes for e in o.errors
-    ]
-    ordered = run.ordered()
-    members = [o for o in ordered if o.status in ("new", "updated")]
-    ImportJob.objects.filter(pk=job.pk).update(
-        counts=counts, preview=[run.preview_row(o) for o in ordered[:PREVIEW_LIMIT]], errors=errors[:PREVIEW_LIMIT],
-        plan=resource.plan(members, run.batch_row) if members else {},
-        warnings=[warning.message for warning in run.warnings], status=ImportStatus.PREVIEWED, row_count=len(run.outcomes),
-        detected_encoding=job.detected_encoding, file_format=job.file_format,
-    )
+    with collector_paused():  # millions of short-lived acyclic objects: see apps.core.collector
+        total = job.row_count or len(table.rows)
+        resource = resource_for(job.target)(
+            progress=lambda done: report_progress(job.pk, done, total, "analysing"), progress_every=PROGRESS_EVERY,
+        )
+        run = Run(resource, table, dry_run=True)
+        counts = run.counts()
+        errors = [
+            {"row": e.row, "column": e.column_header, "message": e.message, "code": e.code}
+            for o in run.outcomes for e in o.errors
+        ]
+        ordered = run.ordered()
+        members = [o for o in ordered if o.status in ("new", "updated")]
+        ImportJob.objects.filter(pk=job.pk).update(
+            counts=counts, preview=[run.preview_row(o) for o in ordered[:PREVIEW_LIMIT]], errors=errors[:PREVIEW_LIMIT],
+            plan=resource.plan(members, run.batch_row) if members else {},
+            warnings=[warning.message for warning in run.warnings], status=ImportStatus.PREVIEWED, row_count=len(run.outcomes),
+            detected_encoding=job.detected_encoding, file_format=job.file_format,
+        )
     report_progress(job.pk, len(run.outcomes), len(run.outcomes), "previewed")
     job.refresh_from_db(fields=[f.attname for f in ImportJob._meta.concrete_fields if f.name not in ("id", "data", "plan")])
     return job
@@ -204,7 +206,8 @@ def apply_import(job_id: int) -> ImportJob:
             job = ImportJob.objects.select_for_update().defer("data", "preview", "errors", "warnings").get(pk=job_id)
             if job.status != ImportStatus.APPLYING:
                 return job
-            _apply(job)
+            with collector_paused():
+                _apply(job)
             return job
     except (NotAllowed, InvalidTransition, ImportRefused, ValidationError) as exc:
         message = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", []) or [str(exc)])
