@@ -15,6 +15,8 @@ locked inside the import's transaction).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -184,11 +186,13 @@ def analyse_import(job_id: int, *, table=None) -> ImportJob:
         ]
         ordered = run.ordered()
         members = [o for o in ordered if o.status in ("new", "updated")]
+        # Nothing new or changed: there is nothing to confirm, the import ends here.
+        ended = {"status": ImportStatus.PREVIEWED} if members else {"status": ImportStatus.NOTHING_TO_DO, "finished_at": timezone.now()}
         ImportJob.objects.filter(pk=job.pk).update(
             counts=counts, preview=[run.preview_row(o) for o in ordered[:PREVIEW_LIMIT]], errors=errors[:PREVIEW_LIMIT],
             plan=resource.plan(members, run.batch_row) if members else {},
-            warnings=[warning.message for warning in run.warnings], status=ImportStatus.PREVIEWED, row_count=len(run.outcomes),
-            detected_encoding=job.detected_encoding, file_format=job.file_format,
+            warnings=[warning.message for warning in run.warnings], row_count=len(run.outcomes),
+            detected_encoding=job.detected_encoding, file_format=job.file_format, **ended,
         )
     report_progress(job.pk, len(run.outcomes), len(run.outcomes), "previewed")
     job.refresh_from_db(fields=[f.attname for f in ImportJob._meta.concrete_fields if f.name not in ("id", "data", "plan")])
@@ -282,3 +286,16 @@ def _submit_batch(job: ImportJob, resource: DirectoryResource, members: list[tup
     )
     editorial.submit(batch, by=by, note=_("导入记录 #%(id)d") % {"id": job.pk})
     return batch.pk
+
+
+def purge_import_files(*, now=None) -> int:
+    """Housekeeping (beat, ``enterprises.purge_import_files``): forget the uploaded
+    file, preview and plan of imports refused or cancelled more than
+    ``PARKPORTAL_ENTERPRISES_IMPORT_RETENTION_DAYS`` ago. The job stays in the
+    import history (who, which file, when, counts, the reason). Returns the jobs purged."""
+    now = now or timezone.now()
+    days = getattr(settings, "PARKPORTAL_ENTERPRISES_IMPORT_RETENTION_DAYS", 30)
+    return ImportJob.objects.filter(
+        status__in=[ImportStatus.FAILED, ImportStatus.CANCELLED], finished_at__lt=now - timedelta(days=days),
+        purged_at__isnull=True,
+    ).update(data=b"", preview=[], plan={}, purged_at=now)

@@ -479,6 +479,7 @@ class ImportJob(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     revisions_created = models.PositiveIntegerField(_("生成的草稿版本"), default=0)
+    purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True, editable=False)
     batch = models.ForeignKey(
         "editorial.ReviewBatch", verbose_name=_("审核批次"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
