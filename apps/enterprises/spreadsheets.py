@@ -50,9 +50,8 @@ from apps.core.collector import collector_paused  # no Django: the rules stay te
 from .writers import FORMULA_TRIGGERS, SpreadsheetError, escape_formula, unescape_formula, write_csv, write_xlsx  # noqa: F401
 
 class UncomputedFormula(str):
-    """An XLSX formula cell saved without its result (a file written by a program
-    and never opened in Excel or WPS): empty text, but not an empty cell. The
-    import reports it ("公式单元格没有计算结果") instead of treating it as blank."""
+    """An XLSX formula saved without its result (written by a program, never opened in
+    Excel or WPS): empty text, not an empty cell; the import reports it as such."""
 
     __slots__ = ()
 
@@ -226,8 +225,7 @@ def _read_xlsx(data: bytes, *, sheet: str | None, filename: str) -> Table:
         title = chosen.title
     finally:
         workbook.close()
-    if _has_formulas(data):
-        _mark_uncomputed(data, title, raw_rows)
+    _mark_uncomputed(data, title, raw_rows)
     headers, rows, header_row = _shape(raw_rows)
     return Table(
         headers=headers,
@@ -240,31 +238,20 @@ def _read_xlsx(data: bytes, *, sheet: str | None, filename: str) -> Table:
     )
 
 
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the workbook holds a formula (a cheap scan of its XML)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with archive.open(name) as part:
-                        if _FORMULA_TAG.search(part.read()):
-                            return True
-    except (zipfile.BadZipFile, OSError, KeyError):  # pragma: no cover - openpyxl has read it already
-        return False
-    return False
-
-
 def _mark_uncomputed(data: bytes, title: str, raw_rows: list[list[str]]) -> None:
-    """Mark the cells that are formulas without a cached result (read as blank) as
-    :data:`UNCOMPUTED`: the workbook is read a second time for its formulas, only
-    when it has any."""
+    """Blank cells that are formulas without a cached result become :data:`UNCOMPUTED`
+    (the workbook is read again for its formulas, only when its XML has any)."""
     import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_FORMULA_TAG.search(archive.read(name)) for name in sheets):
+            return
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     try:
         sheet = workbook[title]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
+        getattr(sheet, "reset_dimensions", lambda: None)()
         with collector_paused():
             for cells, formulas in zip(raw_rows, sheet.iter_rows(values_only=True)):
                 for index, formula in enumerate(formulas[: len(cells)]):
