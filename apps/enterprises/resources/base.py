@@ -396,7 +396,7 @@ class DirectoryResource(resources.ModelResource):
                            for row in rows]
                 for accessor, rows in children.items()
             }
-            item = make(**fields) if pk is None else make(id=pk)
+            item = make(**fields) if pk is None else make(**{model._meta.pk.attname: pk})
             out.append((DraftChange(item, {} if pk is None else fields, children), preview))
         return out
 
