@@ -216,8 +216,6 @@ def normalize(raw: str) -> str:
     """
     if raw is None:
         return ""
-    if type(raw) is str and raw.isascii() and raw.isalnum() and raw.isupper():
-        return raw  # already canonical (digits and upper-case ASCII letters): nothing to drop
     text = unicodedata.normalize("NFKC", str(raw))
     kept = []
     for char in text:
