@@ -12,10 +12,11 @@ a scratch database created and dropped by this script (``parkportal_bench_<pid>`
   afterwards.
 * **ours**: the admin's whole path with the task threshold lifted, from the
   GBK CSV staff would upload: ``start_import`` (store the file, read it, the
-  dry run that is the preview) then ``confirm_import`` (read and check again,
-  the accepted rows handed to ``bulk_save_drafts``: rows, qualifications,
-  revision 1 with its snapshot, workflow state, audit rows; then one review
-  batch with the diff, submitted).
+  dry run that is the preview, stored with its plan) then ``confirm_import``
+  (the plan's fingerprint checked against the directory — unchanged here, so
+  the file is not read again — and the accepted rows handed to
+  ``bulk_save_drafts``: rows, qualifications, revision 1 with its snapshot,
+  workflow state, audit rows; then one review batch with the diff, submitted).
 
 For information only: ``COPY`` of the same rows into a table shaped like ours,
 and a re-import of the same file (every row unchanged, nothing written).
