@@ -111,3 +111,14 @@ def test_a_blank_cell_beside_a_formula_is_still_blank():
     table = read_table(_xlsx({"D2": None, "H2": "=B2"}), filename="a.xlsx")
     blank = table.rows[0][HEADERS.index("资质")]
     assert blank == "" and type(blank) is str
+
+
+def test_the_import_history_shows_when_a_job_s_file_was_purged(editor_client, people, django_assert_max_num_queries):
+    job = job_of(upload(editor_client, csv_file(rows(1))))
+    actions.cancel_import(job, by=people.editor)
+    _aged(job, 31)
+    importing.purge_import_files()
+    page = editor_client.get(f"/admin/enterprises/importjob/{job.pk}/change/")
+    assert page.status_code == 200 and "文件删除时间" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        assert editor_client.get("/admin/enterprises/importjob/").status_code == 200
