@@ -89,16 +89,49 @@ def insert_as_values(model, objs: list, *, via: str) -> list:
     """
     if not objs:
         return objs
-    attname = model._meta.get_field(via).attname
+    target = model._meta.get_field(via)
+    attname = target.attname
     values = [getattr(obj, attname) for obj in objs]
     for obj, value in zip(objs, values):
-        setattr(obj, attname, Value(value))
+        setattr(obj, attname, Value(value, output_field=target))  # its field given: none built per row
     try:
         model._base_manager.bulk_create(objs, batch_size=CHUNK)
     finally:
         for obj, value in zip(objs, values):
             setattr(obj, attname, value)
     return objs
+
+
+class Maker:
+    """New, unsaved instances of ``model`` from a few values, every other field at
+    its default, built with the positional constructor (as ``Model.from_db``
+    does): the keyword constructor looks up a default and runs a descriptor for
+    every field, about half the cost of a bulk insert of small rows.
+
+    ``constant``: attname → value shared by every instance (e.g. the acting
+    user's id). A callable default (``dict``, ``timezone.now``) is still called
+    for each instance that does not give the field.
+    """
+
+    def __init__(self, model, **constant):
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.index = {f.attname: position for position, f in enumerate(fields)}
+        self.template = [constant[f.attname] if f.attname in constant else f.get_default() for f in fields]
+        self.fresh = [
+            (position, f) for position, f in enumerate(fields)
+            if f.attname not in constant and f.has_default() and callable(f.default)
+        ]
+
+    def __call__(self, **values):
+        row = self.template.copy()
+        for position, f in self.fresh:
+            if f.attname not in values:
+                row[position] = f.get_default()
+        index = self.index
+        for attname, value in values.items():
+            row[index[attname]] = value
+        return self.model(*row)
 
 
 # --- snapshots as serialize() makes them, without a query per item ----------------------
@@ -221,10 +254,8 @@ def _write_children(shape: _Shape, changes: list[DraftChange], *, replace: bool)
         if replace:
             for part in _chunks([change.item.pk for change in touched]):
                 child_model._base_manager.filter(**{f"{fk.attname}__in": part}).delete()
-        rows = [
-            child_model(**{fk.attname: change.item.pk}, **row)
-            for change in touched for row in change.children[accessor]
-        ]
+        make = Maker(child_model)
+        rows = [make(**{fk.attname: change.item.pk, **row}) for change in touched for row in change.children[accessor]]
         child_model._base_manager.bulk_create(rows, batch_size=CHUNK)
         created = iter(rows)
         for change in touched:
@@ -312,6 +343,7 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
     def note_of(item) -> str:
         return summary if item.pk in bases else (summary or _("新建"))
 
+    make_revision = Maker(Revision, content_type_id=content_type.pk, kind=kind, created_by_id=by.pk, created_at=now)
     revisions, written = [], []
     for change in changes:
         item = change.item
@@ -328,10 +360,9 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
         latest = item.latest_revision if item.latest_revision_id else None
         if kind == RevisionKind.EDIT and latest is not None and snapshots_equal(latest.snapshot, snapshot):
             continue  # nothing changed, as record_revision
-        change.revision = Revision(
-            content_type=content_type, object_id=str(item.pk), number=numbers.get(str(item.pk), 0) + 1,
-            kind=kind, created_by=by, snapshot=snapshot, based_on_id=item.latest_revision_id,
-            summary=note_of(item)[:200],
+        change.revision = make_revision(
+            object_id=str(item.pk), number=numbers.get(str(item.pk), 0) + 1, snapshot=snapshot,
+            based_on_id=item.latest_revision_id, summary=note_of(item)[:200],
         )
         revisions.append(change.revision)
         written.append(change)
@@ -349,15 +380,15 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
         )
 
     # One editorial.save_draft audit row per item.
+    make_entry = Maker(AuditEntry, actor_id=by.pk, action="editorial.save_draft", content_type_id=content_type.pk)
     entries = []
     for change in written:
         item, revision = change.item, change.revision
         was = Status.DRAFT if item.pk not in bases else item.status
         becomes = Status.CHANGES_REQUESTED if was == Status.CHANGES_REQUESTED else Status.DRAFT
-        entries.append(AuditEntry(
-            actor=by, action="editorial.save_draft", content_type=content_type, object_id=str(item.pk),
-            object_repr=str(item)[:300], from_state=str(was), to_state=str(becomes), note=note_of(item),
-            data={"revision": revision.number, **(audit_data or {})},
+        entries.append(make_entry(
+            object_id=str(item.pk), object_repr=str(item)[:300], from_state=str(was), to_state=str(becomes),
+            note=note_of(item), data={"revision": revision.number, **(audit_data or {})},
         ))
     AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
     return changes

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from apps.core import credit_code as cc
 from apps.core import outbox
 from apps.core.audit import audit
+from apps.core.collector import collector_paused
 from apps.core.errors import NotAllowed, require, require_state  # noqa: F401  (NotAllowed: callers catch it here)
 from apps.editorial import actions as editorial
 from apps.editorial import rules
@@ -220,7 +221,8 @@ def start_import(target_code: str, *, by, data: bytes, filename: str, encoding: 
     )
     audit(job, "enterprises.import_upload", by=by, filename=job.filename, size=job.size, target=resource.code)
     try:
-        table = read_job(job)
+        with collector_paused():  # see apps.core.collector
+            table = read_job(job)
     except ImportRefused as refused:
         fail(job, refused.message)
         refused.job = job
@@ -259,7 +261,7 @@ def cancel_import(job: ImportJob, *, by) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     require(job.created_by_id == by.pk or by.is_superuser, _("只有导入人可以取消该导入。"))
     require_state(job.status in (ImportStatus.PREVIEWED, ImportStatus.FAILED), _("该导入当前不能取消。"))
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CANCELLED, finished_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CANCELLED, finished_at=timezone.now(), plan={})
     job.status = ImportStatus.CANCELLED
     audit(job, "enterprises.import_cancel", by=by)
     return job

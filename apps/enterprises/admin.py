@@ -297,8 +297,11 @@ class ImportJobAdmin(admin.ModelAdmin):
     fields = (
         "target", "filename", "size", "encoding", "detected_encoding", "file_format", "row_count", "status",
         "counts", "error", "created_by", "created_at", "confirmed_by", "confirmed_at", "finished_at",
-        "revisions_created", "batch",
+        "revisions_created", "batch", "purged_at",
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*actions.BULKY)  # the file and the plan are not shown
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

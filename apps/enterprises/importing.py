@@ -15,6 +15,8 @@ locked inside the import's transaction).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
+from apps.core.collector import collector_paused
 from apps.core.errors import InvalidTransition, NotAllowed, require
 from apps.editorial import rules
 
@@ -38,7 +41,7 @@ PROGRESS_EVERY = getattr(settings, "PARKPORTAL_ENTERPRISES_IMPORT_PROGRESS_ROWS"
 STATUS_LABELS = {"new": "新增", "updated": "更新", "unchanged": "未变化", "invalid": "有错误"}
 _PREVIEW_ORDER = {"invalid": 0, "updated": 1, "new": 2, "unchanged": 3}
 # The job's large columns (the file, the stored preview): read only where needed.
-BULKY = ("data", "preview", "errors", "warnings")
+BULKY = ("data", "preview", "errors", "warnings", "plan")
 
 
 class ImportRefused(Exception):
@@ -72,7 +75,7 @@ def read_job(job: ImportJob):
 
 
 def fail(job: ImportJob, message: str) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message, finished_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), plan={})
     job.refresh_from_db(fields=["status", "error", "finished_at"])
 
 
@@ -150,6 +153,10 @@ class Run:
             entry["errors"] = [{"column": e.column_header, "message": e.message, "rule": e.detail} for e in outcome.errors]
         return entry
 
+    def batch_row(self, outcome: Outcome) -> dict:
+        """A member's row of the review batch's diff: a new item's fields are shown from its revision."""
+        return self.preview_row(outcome) if outcome.status == "updated" else {**self.head(outcome), "changes_from": "revision"}
+
     def ordered(self) -> list[Outcome]:
         """Invalid rows first, then changed, new, unchanged; by row within each."""
         return sorted(self.outcomes, key=lambda o: (_PREVIEW_ORDER[o.status], o.row))
@@ -166,23 +173,29 @@ def analyse_import(job_id: int, *, table=None) -> ImportJob:
     except ImportRefused as refused:
         fail(job, refused.message)
         raise
-    total = job.row_count or len(table.rows)
-    resource = resource_for(job.target)(
-        progress=lambda done: report_progress(job.pk, done, total, "analysing"), progress_every=PROGRESS_EVERY,
-    )
-    run = Run(resource, table, dry_run=True)
-    counts = run.counts()
-    errors = [
-        {"row": e.row, "column": e.column_header, "message": e.message, "code": e.code}
-        for o in run.outcomes for e in o.errors
-    ]
-    ImportJob.objects.filter(pk=job.pk).update(
-        counts=counts, preview=[run.preview_row(o) for o in run.ordered()[:PREVIEW_LIMIT]], errors=errors[:PREVIEW_LIMIT],
-        warnings=[warning.message for warning in run.warnings], status=ImportStatus.PREVIEWED, row_count=len(run.outcomes),
-        detected_encoding=job.detected_encoding, file_format=job.file_format,
-    )
+    with collector_paused():  # millions of short-lived acyclic objects: see apps.core.collector
+        total = job.row_count or len(table.rows)
+        resource = resource_for(job.target)(
+            progress=lambda done: report_progress(job.pk, done, total, "analysing"), progress_every=PROGRESS_EVERY,
+        )
+        run = Run(resource, table, dry_run=True)
+        counts = run.counts()
+        errors = [
+            {"row": e.row, "column": e.column_header, "message": e.message, "code": e.code}
+            for o in run.outcomes for e in o.errors
+        ]
+        ordered = run.ordered()
+        members = [o for o in ordered if o.status in ("new", "updated")]
+        # Nothing new or changed: there is nothing to confirm, the import ends here.
+        ended = {"status": ImportStatus.PREVIEWED} if members else {"status": ImportStatus.NOTHING_TO_DO, "finished_at": timezone.now()}
+        ImportJob.objects.filter(pk=job.pk).update(
+            counts=counts, preview=[run.preview_row(o) for o in ordered[:PREVIEW_LIMIT]], errors=errors[:PREVIEW_LIMIT],
+            plan=resource.plan(members, run.batch_row) if members else {},
+            warnings=[warning.message for warning in run.warnings], row_count=len(run.outcomes),
+            detected_encoding=job.detected_encoding, file_format=job.file_format, **ended,
+        )
     report_progress(job.pk, len(run.outcomes), len(run.outcomes), "previewed")
-    job.refresh_from_db()
+    job.refresh_from_db(fields=[f.attname for f in ImportJob._meta.concrete_fields if f.name not in ("id", "data", "plan")])
     return job
 
 
@@ -194,10 +207,11 @@ def apply_import(job_id: int) -> ImportJob:
     """
     try:
         with transaction.atomic():
-            job = ImportJob.objects.select_for_update().defer(*BULKY[1:]).get(pk=job_id)
+            job = ImportJob.objects.select_for_update().defer("data", "preview", "errors", "warnings").get(pk=job_id)
             if job.status != ImportStatus.APPLYING:
                 return job
-            _apply(job)
+            with collector_paused():
+                _apply(job)
             return job
     except (NotAllowed, InvalidTransition, ImportRefused, ValidationError) as exc:
         message = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", []) or [str(exc)])
@@ -212,52 +226,76 @@ def apply_import(job_id: int) -> ImportJob:
 
 
 def _apply(job: ImportJob) -> None:
+    """Write the previewed rows: straight from the job's plan when nothing the
+    preview depended on has changed since (the stored items the file names,
+    their versions and state, open batches, the names matched, the day), else
+    by importing the file again (``import_data(dry_run=False)``)."""
     resource_class = resource_for(job.target)
     by = job.confirmed_by
     require(may_import(by, resource_class), _("您没有批量导入%(label)s的权限。") % {"label": resource_class.schema.label})
     report_progress(job.pk, 0, job.row_count, "applying")
-    table = read_job(job)
     resource = resource_class(
         by=by, summary=_("批量导入：%(file)s") % {"file": job.filename}, audit_data={"import_job": job.pk},
         write_progress=lambda done, total: report_progress(job.pk, done, max(total, 1), "applying"),
     )
-    run = Run(resource, table, dry_run=False)
-    counts = run.counts()
-    members = [o for o in run.ordered() if o.status in ("new", "updated")]
+    planned = resource_class.changes_from_plan(job.plan)
+    if planned is not None:
+        resource.write_drafts([change for change, _row in planned])
+        counts = job.counts
+        members = [(change.item.pk, change.revision.pk, row) for change, row in planned if change.revision is not None]
+    else:
+        run = Run(resource, read_job(job), dry_run=False)
+        counts = run.counts()
+        changes = resource.accepted_at
+        members = [
+            (changes[o.row].item.pk, changes[o.row].revision.pk, run.batch_row(o))
+            for o in run.ordered() if o.status in ("new", "updated")
+        ]
     batch_id = None
     if members:
-        batch_id = _submit_batch(job, run, members, by=by)
+        batch_id = _submit_batch(job, resource, members, counts, by=by)
     status = ImportStatus.DONE if members else ImportStatus.NOTHING_TO_DO
     ImportJob.objects.filter(pk=job.pk).update(
         status=status, counts=counts, finished_at=timezone.now(), revisions_created=len(members), error="", batch_id=batch_id,
+        plan={},
     )
-    job.refresh_from_db()
+    job.refresh_from_db(fields=["status", "counts", "finished_at", "revisions_created", "error", "batch", "plan"])
     audit(job, "enterprises.import_apply", by=by, counts=counts, revisions=len(members), batch=batch_id)
     report_progress(job.pk, job.row_count, job.row_count, "done")
 
 
-def _submit_batch(job: ImportJob, run: Run, members: list[Outcome], *, by) -> int:
+def _submit_batch(job: ImportJob, resource: DirectoryResource, members: list[tuple], counts: dict, *, by) -> int:
     """One review batch for all the new versions, submitted at once (one approval).
 
-    The members go in in the preview's order, each with its row of the diff
-    (``BatchEntry.preview``); a new item's fields are shown from its batched
-    revision (``"changes_from": "revision"``), so the batch stores no copy.
+    ``members``: (item pk, revision pk, row of the diff) in the preview's order;
+    each row is stored with its member (``BatchEntry.preview``); a new item's
+    fields are shown from its batched revision (``"changes_from": "revision"``),
+    so the batch stores no copy.
     """
     from apps.editorial import actions as editorial
     from apps.editorial import batches
 
-    resource = run.resource
-    changes = resource.accepted_at
     label = resource.schema.label
     batch = batches.create_batch(
         title=_("%(label)s批量导入：%(file)s（%(n)d条）") % {"label": label, "file": job.filename, "n": len(members)},
-        items=[(changes[o.row].item.pk, changes[o.row].revision.pk) for o in members],
+        items=[(pk, revision_pk) for pk, revision_pk, _row in members],
         model=resource._meta.model,
         by=by,
-        summary=run.counts(),
-        preview_rows=[
-            run.preview_row(o) if o.status == "updated" else {**run.head(o), "changes_from": "revision"} for o in members
-        ],
+        summary=counts,
+        preview_rows=[row for _pk, _revision_pk, row in members],
     )
     editorial.submit(batch, by=by, note=_("导入记录 #%(id)d") % {"id": job.pk})
     return batch.pk
+
+
+def purge_import_files(*, now=None) -> int:
+    """Housekeeping (beat, ``enterprises.purge_import_files``): forget the uploaded
+    file, preview and plan of imports refused or cancelled more than
+    ``PARKPORTAL_ENTERPRISES_IMPORT_RETENTION_DAYS`` ago. The job stays in the
+    import history (who, which file, when, counts, the reason). Returns the jobs purged."""
+    now = now or timezone.now()
+    days = getattr(settings, "PARKPORTAL_ENTERPRISES_IMPORT_RETENTION_DAYS", 30)
+    return ImportJob.objects.filter(
+        status__in=[ImportStatus.FAILED, ImportStatus.CANCELLED], finished_at__lt=now - timedelta(days=days),
+        purged_at__isnull=True,
+    ).update(data=b"", preview=[], plan={}, purged_at=now)

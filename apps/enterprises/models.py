@@ -12,6 +12,7 @@ value that passes the import's rules always fits the column.
 import datetime as dt
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -462,6 +463,10 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("预览"), default=list, blank=True, help_text=_("每行的结果（新增、更新、未变化、错误）"))
     errors = models.JSONField(_("错误"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
+    plan = models.JSONField(
+        _("待写入的行"), default=dict, blank=True, editable=False, encoder=DjangoJSONEncoder,
+        help_text=_("预览认可的行，确认时若名录未变则直接写入"),
+    )
     error = models.TextField(_("失败原因"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
@@ -474,6 +479,7 @@ class ImportJob(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     revisions_created = models.PositiveIntegerField(_("生成的草稿版本"), default=0)
+    purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True, editable=False)
     batch = models.ForeignKey(
         "editorial.ReviewBatch", verbose_name=_("审核批次"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

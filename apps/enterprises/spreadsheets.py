@@ -36,10 +36,8 @@ Writing: :mod:`.writers` (re-exported here).
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import re
 import zipfile
@@ -47,7 +45,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Sequence
 
+from apps.core.collector import collector_paused  # no Django: the rules stay testable alone
+
 from .writers import FORMULA_TRIGGERS, SpreadsheetError, escape_formula, unescape_formula, write_csv, write_xlsx  # noqa: F401
+
+class UncomputedFormula(str):
+    """An XLSX formula saved without its result (written by a program, never opened in
+    Excel or WPS): empty text, not an empty cell; the import reports it as such."""
+
+    __slots__ = ()
+
+
+UNCOMPUTED = UncomputedFormula("")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
 
 @dataclass
 class Table:
@@ -69,24 +80,6 @@ class Table:
 
     def row_number(self, index: int) -> int:
         return self.header_row + 1 + index
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Reading and validating a sheet allocate a few objects per cell and
-    create no reference cycles; with the collector on, its repeated passes
-    over the growing heap cost up to a sixth of the run.  Reference counting
-    still frees everything, and the collector is restored (if it was on).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------
@@ -218,7 +211,7 @@ def _read_xlsx(data: bytes, *, sheet: str | None, filename: str) -> Table:
         if hasattr(chosen, "reset_dimensions"):
             chosen.reset_dimensions()
         try:
-            with gc_paused():
+            with collector_paused():
                 raw_rows = [
                     [_xlsx_text(value) for value in row]
                     for row in chosen.iter_rows(values_only=True)
@@ -232,6 +225,7 @@ def _read_xlsx(data: bytes, *, sheet: str | None, filename: str) -> Table:
         title = chosen.title
     finally:
         workbook.close()
+    _mark_uncomputed(data, title, raw_rows)
     headers, rows, header_row = _shape(raw_rows)
     return Table(
         headers=headers,
@@ -242,6 +236,29 @@ def _read_xlsx(data: bytes, *, sheet: str | None, filename: str) -> Table:
         sheet=title,
         filename=filename,
     )
+
+
+def _mark_uncomputed(data: bytes, title: str, raw_rows: list[list[str]]) -> None:
+    """Blank cells that are formulas without a cached result become :data:`UNCOMPUTED`
+    (the workbook is read again for its formulas, only when its XML has any)."""
+    import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_FORMULA_TAG.search(archive.read(name)) for name in sheets):
+            return
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    try:
+        sheet = workbook[title]
+        getattr(sheet, "reset_dimensions", lambda: None)()
+        with collector_paused():
+            for cells, formulas in zip(raw_rows, sheet.iter_rows(values_only=True)):
+                for index, formula in enumerate(formulas[: len(cells)]):
+                    if not cells[index] and isinstance(formula, str) and formula.startswith("="):
+                        cells[index] = UNCOMPUTED
+    finally:
+        workbook.close()
 
 
 def _xlsx_text(value: Any) -> str:
@@ -298,7 +315,7 @@ def _read_csv(data: bytes, *, encoding: str | None, filename: str) -> Table:
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        with gc_paused():
+        with collector_paused():
             raw_rows = list(reader)
     except csv.Error as error:
         raise SpreadsheetError(

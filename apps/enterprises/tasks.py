@@ -20,3 +20,8 @@ def analyse_import(job_id: int) -> None:
              soft_time_limit=1200, time_limit=1260)
 def apply_import(job_id: int) -> None:
     importing.apply_import(job_id)
+
+
+@shared_task(name="enterprises.purge_import_files", ignore_result=True)
+def purge_import_files() -> int:
+    return importing.purge_import_files()

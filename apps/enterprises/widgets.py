@@ -23,6 +23,9 @@ from import_export import widgets
 
 from .cells import CLEANERS, CLEAR_MARKERS, CellError, Lookups
 from .columns import Column
+from .spreadsheets import UncomputedFormula
+
+FORMULA_WITHOUT_VALUE = "公式单元格没有计算结果：请在 Excel 或 WPS 中打开文件，重新计算并保存后再导入（或把公式换成数值）。"
 
 
 class _Marker:
@@ -55,6 +58,8 @@ class CellWidget(widgets.Widget):
     def clean(self, value: Any, row=None, **kwargs):
         raw = "" if value is None else value if isinstance(value, str) else str(value)
         if not raw:
+            if type(raw) is UncomputedFormula:
+                raise CellError("formula_without_value", FORMULA_WITHOUT_VALUE)
             return EMPTY
         cache = self.cache
         if cache is not None:

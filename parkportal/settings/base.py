@@ -381,6 +381,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="7-59/15"),
         "options": {"expires": 600},
     },
+    # Refused and cancelled import files are kept PARKPORTAL_ENTERPRISES_IMPORT_RETENTION_DAYS.
+    "enterprises.purge_import_files": {
+        "task": "enterprises.purge_import_files",
+        "schedule": crontab(minute=43, hour=3),
+    },
     "core.prune_heartbeats": {
         "task": "core.prune_heartbeats",
         "schedule": crontab(minute=17, hour=3),
@@ -417,6 +422,10 @@ PARKPORTAL_HEALTH_WORKER_MAX_AGE = timedelta(seconds=120)
 # Cookie that remembers elder mode (适老化).
 PARKPORTAL_ELDER_COOKIE = "parkportal_elder"
 PARKPORTAL_ELDER_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# Uploaded import files of refused or cancelled imports are deleted after this many days
+# (apps.enterprises.importing.purge_import_files, daily by beat); the import history stays.
+PARKPORTAL_ENTERPRISES_IMPORT_RETENTION_DAYS = 30
 
 # --- Page cache (apps.core.pagecache_middleware; docs/ARCHITECTURE.md "Page cache") ---
 # Whole public pages for anonymous readers in the default cache (Redis in production,

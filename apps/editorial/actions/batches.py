@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, require_state
 
+from ..bulk import Maker
 from ..models import BatchEntry, ReviewBatch, Status
 from .drafting import create_draft
 from .golive import go_live
@@ -90,11 +91,12 @@ def create_batch(*, title: str, items, by, summary=None, preview_rows=None, desc
         summary=_("批次包含 %(n)s 项") % {"n": len(pairs)},
     )
     previews = preview_rows if per_member else [{}] * len(pairs)
+    make = Maker(BatchEntry, batch_id=batch.pk, content_type_id=content_type.pk)
     BatchEntry.objects.bulk_create(
-        (
-            BatchEntry(batch=batch, content_type=content_type, object_id=object_id, revision_id=revision_id, preview=preview)
+        [
+            make(object_id=object_id, revision_id=revision_id, preview=preview)
             for object_id, (_pk, revision_id), preview in zip(ids, pairs, previews)
-        ),
+        ],
         batch_size=1000,
     )
     return batch

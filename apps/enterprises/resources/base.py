@@ -4,17 +4,21 @@ preview's view of each row (:class:`Outcome`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import tablib
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from import_export import fields, resources
 from import_export.results import RowResult
 
 from apps.core import credit_code as cc
-from apps.editorial.bulk import DraftChange, bulk_save_drafts
+from apps.editorial.bulk import DraftChange, Maker, bulk_save_drafts
 from apps.editorial.models import BatchEntry, Revision, RevisionKind, Status, Visibility
 from apps.editorial.snapshots import set_fields
 
@@ -26,6 +30,10 @@ from ..widgets import CLEAR, EMPTY, CellWidget
 CHUNK = 1000
 WRITE_CHUNK = 2000  # drafts per bulk_save_drafts call (progress is reported after each)
 _NOT_EDITABLE = {Status.IN_REVIEW: "正在审核中", Status.SCHEDULED: "已定时发布", Status.ARCHIVED: "已归档"}
+# What of a stored item the dry run's result depends on (with its content, which
+# every change versions): compared again before a confirmation uses the plan.
+STATE_FIELDS = ("pk", "latest_revision_id", "live_revision_id", "status", "visibility", "updated_at", "locked_by_id", "locked_at")
+MISSING = {"unset": True}  # a plan's field the row does not set (no cell value is a mapping)
 _STATUS = {
     RowResult.IMPORT_TYPE_NEW: "new", RowResult.IMPORT_TYPE_UPDATE: "updated",
     RowResult.IMPORT_TYPE_SKIP: "unchanged", RowResult.IMPORT_TYPE_INVALID: "invalid",
@@ -65,6 +73,19 @@ class Outcome:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+
+# Field types whose values JSON keeps as text (the others come back as they went in).
+_AS_TEXT = (models.DateField, models.DecimalField, models.TimeField, models.DurationField, models.UUIDField)
+
+
+def _reader(model_field):
+    """What turns a plan's JSON value back into the field's value (None: nothing to do)."""
+    return model_field.to_python if isinstance(model_field, _AS_TEXT) else None
+
+
+def _revive(model_field, value):
+    return value if value is None or not isinstance(model_field, _AS_TEXT) else model_field.to_python(value)
 
 
 def _field(key: str, headers=None) -> fields.Field:
@@ -126,8 +147,8 @@ class DirectoryResource(resources.ModelResource):
         return {}
 
     def before_import(self, dataset, **kwargs):
-        self.lookups = Lookups(self.lookup_mapping if self.lookup_mapping is not None else self.load_lookups(),
-                               self.today or beijing_today())
+        mapping = self.lookup_mapping if self.lookup_mapping is not None else self.load_lookups()
+        self.lookups = Lookups(mapping, self.today or beijing_today())
         headers = set(dataset.headers or ())
         self.present = [f for f in self.get_import_fields() if f.column_name in headers]
         for f in self.present:
@@ -135,9 +156,11 @@ class DirectoryResource(resources.ModelResource):
         self.key_field = self.fields[self.schema.key]
         self.names = self.display_names()
         keys = {self._key_of(raw) for raw in dataset[self.key_field.column_name]} - {None} if dataset.height else set()
-        self.existing = self._load_existing(sorted(keys))
+        self.keys = sorted(keys)
+        self.existing = self._load_existing(self.keys)
+        self.fingerprint = self._fingerprint(self._stored_state, self.batched, mapping, self.lookups.today)
         self.first_seen: dict = {}
-        self.accepted, self.accepted_at = [], {}
+        self.accepted, self.accepted_at, self.planned = [], {}, {}
 
     def _key_of(self, raw):
         try:
@@ -152,6 +175,7 @@ class DirectoryResource(resources.ModelResource):
         items = []
         for part in _chunks(keys):
             items += model._base_manager.filter(**{f"{self.schema.key}__in": part})
+        self._stored_state = [(getattr(item, self.schema.key), *(getattr(item, name) for name in STATE_FIELDS)) for item in items]
         pending = [item.latest_revision_id for item in items if item.has_public_content and item.has_unpublished_changes]
         snapshots = {}
         for part in _chunks(pending):
@@ -267,14 +291,24 @@ class DirectoryResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Collect the accepted row: ``after_import`` writes them all as draft versions."""
-        if self._is_dry_run(kwargs):
-            return
-        changed = {} if is_create else {self.columns[c.field].attname: getattr(instance, self.columns[c.field].attname)
-                                         for c in self._changes if self.columns[c.field].attname}
-        if "name" in changed:
-            changed["sort_key"] = instance.sort_key
-        change = DraftChange(instance, changed, self._children or {})
+        """Collect the accepted row: ``after_import`` writes them all as draft versions.
+        The dry run keeps what it would write for the plan (:meth:`plan`)."""
+        if is_create:
+            columns = (self.columns[key] for key in self._values)
+            written = {c.attname: getattr(instance, c.attname) for c in columns if c.attname} | {"sort_key": instance.sort_key}
+            self.planned[self._number(kwargs["row_number"])] = (None, written, self._children or {})
+            if self._is_dry_run(kwargs):
+                return
+            change = DraftChange(instance, {}, self._children or {})
+        else:
+            changed = {self.columns[c.field].attname: getattr(instance, self.columns[c.field].attname)
+                       for c in self._changes if self.columns[c.field].attname}
+            if "name" in changed:
+                changed["sort_key"] = instance.sort_key
+            self.planned[self._number(kwargs["row_number"])] = (instance.pk, changed, self._children or {})
+            if self._is_dry_run(kwargs):
+                return
+            change = DraftChange(instance, changed, self._children or {})
         self.accepted.append(change)
         self.accepted_at[self._number(kwargs["row_number"])] = change
 
@@ -282,13 +316,89 @@ class DirectoryResource(resources.ModelResource):
         """Hand the accepted rows to the editorial engine (one transaction with the import)."""
         if self._is_dry_run(kwargs) or not self.accepted:
             return
+        self.write_drafts(self.accepted)
+
+    def write_drafts(self, changes: list[DraftChange]) -> None:
+        """The accepted rows as draft versions, through the editorial engine's one bulk action."""
         written = 0
-        for part in _chunks(self.accepted, WRITE_CHUNK):
+        for part in _chunks(changes, WRITE_CHUNK):
             bulk_save_drafts(self._meta.model, part, by=self.by, kind=RevisionKind.IMPORT, summary=self.summary,
                              audit_data=self.audit_data)
             written += len(part)
             if self.write_progress is not None:
-                self.write_progress(written, len(self.accepted))
+                self.write_progress(written, len(changes))
+
+    # --- the plan: the dry run's accepted rows, kept for the confirmation --------------------
+
+    @classmethod
+    def _fingerprint(cls, stored_state, batched, mapping, today) -> str:
+        """A digest of everything the dry run's result depends on besides the file:
+        the stored items the file names (their keys, versions, state, edit lock), which
+        of them sit in an open batch, the names the widgets match, and the day."""
+        state = {
+            "stored": sorted(stored_state, key=lambda row: str(row[1])), "batched": sorted(batched),
+            "lookups": mapping, "extra": cls.fingerprint_extra(), "today": today,
+        }
+        text = json.dumps(state, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @classmethod
+    def fingerprint_extra(cls):
+        """Other stored data the rows' outcome depends on (e.g. the order of qualification kinds)."""
+        return None
+
+    @classmethod
+    def current_fingerprint(cls, keys: list, today=None) -> str:
+        """The fingerprint as it would be computed now for a file naming ``keys``."""
+        model = cls._meta.model
+        stored = []
+        for part in _chunks(keys):
+            stored += model._base_manager.filter(**{f"{cls.schema.key}__in": part}).values_list(cls.schema.key, *STATE_FIELDS)
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        batched = set()
+        for part in _chunks([str(row[1]) for row in stored]):
+            batched.update(
+                BatchEntry.objects.filter(content_type=content_type, object_id__in=part, batch__visibility=Visibility.NONE)
+                .exclude(batch__status=Status.ARCHIVED).values_list("object_id", flat=True)
+            )
+        return cls._fingerprint(stored, batched, cls.load_lookups(), today or beijing_today())
+
+    def plan(self, outcomes: list[Outcome], preview_row: Callable[[Outcome], dict]) -> dict:
+        """What the confirmation will write if nothing it depends on changes meanwhile:
+        the accepted rows in the batch's order (``outcomes``), each with its row of the
+        reviewer's diff; JSON (dates and amounts as text, read back by the model fields)."""
+        names = sorted({attname for pk, fields, _children in self.planned.values() for attname in fields})
+        rows = []
+        for outcome in outcomes:
+            pk, fields, children = self.planned[outcome.row]
+            rows.append([pk, [fields.get(name, MISSING) for name in names], children, preview_row(outcome)])
+        return {"fingerprint": self.fingerprint, "keys": self.keys, "fields": names, "rows": rows}
+
+    @classmethod
+    def changes_from_plan(cls, plan: dict) -> list[tuple[DraftChange, dict]] | None:
+        """The plan's rows as draft changes (each with its diff row), or None when anything
+        the dry run depended on has changed since (the caller then imports the file again)."""
+        if not plan or plan.get("fingerprint") != cls.current_fingerprint(plan["keys"]):
+            return None
+        model = cls._meta.model
+        parse = [_reader(model._meta.get_field(name)) for name in plan["fields"]]
+        children_of = {accessor: rel.related_model for rel in model._meta.related_objects
+                       if (accessor := rel.get_accessor_name()) in model.editorial_children}
+        make = Maker(model)
+        out = []
+        for pk, values, children, preview in plan["rows"]:
+            fields = {
+                name: value if to_python is None or value is None else to_python(value)
+                for name, to_python, value in zip(plan["fields"], parse, values) if value != MISSING
+            }
+            children = {
+                accessor: [{name: _revive(children_of[accessor]._meta.get_field(name), value) for name, value in row.items()}
+                           for row in rows]
+                for accessor, rows in children.items()
+            }
+            item = make(**fields) if pk is None else make(**{model._meta.pk.attname: pk})
+            out.append((DraftChange(item, {} if pk is None else fields, children), preview))
+        return out
 
     # --- after the rows ---------------------------------------------------------------------------
 

@@ -55,6 +55,10 @@ class EnterpriseResource(DirectoryResource):
                 qualifications.setdefault(alias, kind.pk)
         return {"cluster": dict(IndustryCluster.objects.values_list("name", "pk")), "qualifications": qualifications}
 
+    @classmethod
+    def fingerprint_extra(cls):
+        return list(QualificationKind.objects.order_by("pk").values_list("pk", "position"))
+
     def display_names(self) -> dict:
         return {"cluster": self.lookups.clusters.names, "qualifications": self.lookups.qualifications.names}
 
