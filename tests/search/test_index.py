@@ -152,6 +152,11 @@ def test_only_public_content_types_are_registered():
     from apps.search import registry
     from apps.services.models import RequestEvent, ServiceRequest
 
-    assert sorted(registry.keys()) == ["enterprises", "news", "pages", "platforms", "services", "stations", "talent"]
+    assert sorted(registry.keys()) == ["consultations", "enterprises", "interpretations", "news", "pages", "platforms",
+                                       "policies", "services", "stations", "talent"]
+    # messages carry personal data: only the reviewed public reply (Consultation) is indexed
+    from apps.interaction.models import Message
+
+    assert registry.for_model(Message) is None
     # service requests, their events and internal notes are private: never indexed
     assert registry.for_model(ServiceRequest) is None and registry.for_model(RequestEvent) is None
