@@ -113,6 +113,10 @@ class Image(ProcessedAsset):
     )
     focal_y = models.FloatField(_("焦点纵坐标"), null=True, blank=True, help_text=_("0 到 1，自上向下"))
 
+    # Text a published page shows: kept with each revision of the items that use the
+    # image, so editing it here changes no live page before review (apps.editorial.media_text).
+    REVIEWED_TEXT_FIELDS = ("title", "alt_text", "caption", "credit")
+
     class Meta:
         verbose_name = _("图片")
         verbose_name_plural = _("图片")
@@ -184,6 +188,8 @@ class Video(ProcessedAsset):
     description = models.CharField(_("视频说明"), max_length=500, blank=True)
     credit = models.CharField(_("摄制 / 来源"), max_length=100, blank=True)
 
+    REVIEWED_TEXT_FIELDS = ("title", "description", "credit")
+
     class Meta:
         verbose_name = _("视频")
         verbose_name_plural = _("视频")
@@ -209,6 +215,8 @@ class Attachment(TimeStampedModel):
     size_bytes = models.PositiveBigIntegerField(_("文件大小（字节）"), editable=False)
     content_hash = models.CharField(_("内容哈希"), max_length=64, unique=True, editable=False)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True, editable=False)
+
+    REVIEWED_TEXT_FIELDS = ("title",)
 
     class Meta:
         verbose_name = _("附件")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
-from apps.core.errors import require, require_state
+from apps.core.errors import InvalidTransition, require, require_state
 
 from .. import rules, signals
 from ..models import ReviewBatch, ReviewRound, RoundStatus, Status, TaskStatus
@@ -14,7 +14,7 @@ from ..notifications import notify
 from .base import last_round, lock_for_update, open_round, ref, require_text, update
 from .batches import publish_members
 from .golive import go_live
-from .review import authors_of_version, may_publish_urgently
+from .review import authors_of_version, may_publish_urgently, refresh_media_text
 
 
 def check_change_note(current, major, change_note) -> tuple[bool, str]:
@@ -77,6 +77,12 @@ def urgent_publish(item, *, by, reason: str, major: bool | None = None, change_n
         _("双人审核规则：编辑或提交该版本的人不能发布它，紧急发布也不例外。"),
     )
     major, change_note = check_change_note(current, major, change_note)
+    # What goes live unreviewed still meets every submission rule (alt text, media
+    # processed, captions): urgency skips the reviewers, not the checks.
+    refresh_media_text(current, by=by)
+    problems = current.submission_problems()
+    if problems:
+        raise InvalidTransition(_("暂不能紧急发布：") + "；".join(problems))
     now = timezone.now()
     round_ = open_round(current)
     if round_ is not None:

@@ -10,10 +10,11 @@ from apps.core.audit import audit
 from apps.core.calendar import add_workdays
 from apps.core.errors import InvalidTransition, require, require_state
 
-from .. import rules
+from .. import media_text, rules
 from ..chains import NoReviewChain, chain_for, steps_of
 from ..models import Revision, ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
 from ..notifications import notify
+from ..snapshots import snapshots_equal
 from .base import (
     StaleStep, last_round, lock_for_update, open_round, ref, refuse_if_batched, refuse_if_locked_by_other,
     require_text, update,
@@ -47,6 +48,18 @@ def may_publish_urgently(by, item) -> bool:
     return by.pk not in authors_of_version(item) and by.pk not in _submitters_of_version(item)
 
 
+def refresh_media_text(current, *, by) -> None:
+    """Copy the media library's current text (alt text, captions, titles) into the
+    version about to be reviewed or published: a new revision when it changed since
+    the version was saved, so reviewers approve the words the public will read."""
+    from .drafting import record_revision
+
+    snapshot = current.latest_revision.snapshot
+    fresh = media_text.with_current_text(type(current), snapshot)
+    if not snapshots_equal(fresh, snapshot):
+        record_revision(current, by=by, snapshot=fresh, summary=_("更新图片、视频、附件的文字"))
+
+
 def _open_task(round_, position: int, now=None) -> ReviewTask:
     step = round_.step(position)
     now = now or timezone.now()
@@ -68,11 +81,13 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
     refuse_if_locked_by_other(current, by)
     refuse_if_batched(current)
+    refresh_media_text(current, by=by)
     problems = current.submission_problems()
     if problems:
         raise InvalidTransition(_("暂不能提交审核：") + "；".join(problems))
     try:
-        steps = steps_of(chain_for(current))
+        chain = chain_for(current)
+        steps = steps_of(chain)
     except NoReviewChain:
         raise InvalidTransition(_("没有适用于该内容的审核流程，请联系站点管理员配置。"))
 
@@ -91,6 +106,7 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
         **ref(current), item_repr=str(current)[:300], revision=current.latest_revision,
         sensitivity=current.sensitivity, steps=steps, current_step=start, submitted_by=by,
         authors=sorted(set(authors_of_version(current)) | {by.pk}),
+        distinct_reviewers=chain.distinct_reviewers, last_approval_publishes=chain.last_approval_publishes,
     )
     task = _open_task(round_, start)
     from_status = current.status
@@ -130,6 +146,13 @@ def _require_reviewer(by, round_, task):
         rules.passes_two_person_rule(by, round_),
         _("双人审核规则：您编辑或提交了该版本，不能审核自己的稿件。"),
     )
+    if round_.distinct_reviewers:
+        earlier = round_.tasks.filter(status=TaskStatus.APPROVED, decided_by=by).exclude(pk=task.pk).first()
+        require(
+            earlier is None,
+            _("三审须由不同的人完成：您已在本轮审核中通过了“%(done)s”，“%(step)s”须由其他人审核。")
+            % {"done": earlier.name if earlier else "", "step": task.name},
+        )
 
 
 @transaction.atomic
