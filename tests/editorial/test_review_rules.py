@@ -84,3 +84,56 @@ def test_the_chain_setting_decides(pages, people):
 def test_default_chains_require_distinct_reviewers_for_important_and_sensitive(db):
     flags = dict(ReviewChain.objects.filter(content_type=None).values_list("sensitivity", "distinct_reviewers"))
     assert flags == {Sensitivity.NORMAL: False, Sensitivity.IMPORTANT: True, Sensitivity.SENSITIVE: True}
+
+
+# --- 签发: the last approval publishes --------------------------------------------------
+
+def test_the_last_approval_publishes_by_default(pages, people):
+    page = pages.in_review()
+    actions.approve(page, by=people.reviewer)
+    actions.approve(page, by=people.publisher)
+    row = refresh(page)
+    assert row.status == Status.PUBLISHED and row.visibility == Visibility.LIVE
+    assert row.live_revision_id == row.latest_revision_id
+
+
+def test_the_chain_can_keep_a_separate_publish_step(pages, people):
+    ReviewChain.objects.filter(sensitivity=Sensitivity.NORMAL).update(last_approval_publishes=False)
+    page = pages.in_review()
+    actions.approve(page, by=people.reviewer)
+    actions.approve(page, by=people.publisher)
+    assert refresh(page).status == Status.APPROVED
+
+
+def test_a_last_approver_who_may_not_publish_only_approves(pages, people):
+    # A chain whose last step belongs to 审核 (reviewers hold no publish permission).
+    from apps.editorial.models import ReviewStep
+
+    chain = ReviewChain.objects.get(content_type=None, sensitivity=Sensitivity.NORMAL)
+    ReviewStep.objects.filter(chain=chain, position=1).update(group=Group.objects.get(name="审核"))
+    page = pages.in_review()
+    actions.approve(page, by=people.reviewer)
+    assert not people.reviewer2.has_perm("editorial.publish_content")
+    actions.approve(page, by=people.reviewer2)
+    assert refresh(page).status == Status.APPROVED
+
+
+def test_signing_off_a_new_version_of_a_published_item_asks_major_or_minor(pages, people):
+    from django.core.exceptions import ValidationError
+
+    page = pages.published()
+    actions.save_draft(page, by=people.editor, fields={"title": "园区概况（修订）"})
+    actions.submit(page, by=people.editor)
+    actions.approve(page, by=people.reviewer)
+    with pytest.raises(ValidationError, match="重大更新还是一般更新"):
+        actions.approve(page, by=people.publisher)
+    assert refresh(page).status == Status.IN_REVIEW  # nothing half-done
+    actions.approve(page, by=people.publisher, major=True, change_note="更新了园区概况")
+    row = refresh(page)
+    assert row.status == Status.PUBLISHED and row.title == "园区概况（修订）"
+
+
+def test_urgent_publish_is_refused_once_every_step_approved(pages, people):
+    page = pages.approved()
+    with pytest.raises(InvalidTransition, match="已通过全部审核"):
+        actions.urgent_publish(page, by=people.publisher2, reason="赶时间")

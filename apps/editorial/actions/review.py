@@ -10,54 +10,16 @@ from apps.core.audit import audit
 from apps.core.calendar import add_workdays
 from apps.core.errors import InvalidTransition, require, require_state
 
-from .. import media_text, rules
+from .. import rules, signals
 from ..chains import NoReviewChain, chain_for, steps_of
-from ..models import Revision, ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
+from ..models import ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
 from ..notifications import notify
-from ..snapshots import snapshots_equal
 from .base import (
     StaleStep, last_round, lock_for_update, open_round, ref, refuse_if_batched, refuse_if_locked_by_other,
     require_text, update,
 )
-
-
-def authors_of_version(item) -> list[int]:
-    """Everyone who saved a revision since the public version (all, if never published)."""
-    revisions = Revision.objects.filter(**ref(item))
-    if item.live_revision_id:
-        revisions = revisions.filter(id__gt=item.live_revision_id)
-    return sorted(set(revisions.values_list("created_by_id", flat=True)))
-
-
-def _submitters_of_version(item) -> set[int]:
-    """Who sent the latest version to review (the open round's submitter, and any
-    earlier round of the same revision): they may not publish it either."""
-    if not item.latest_revision_id:
-        return set()
-    return set(
-        ReviewRound.objects.filter(**ref(item), revision_id=item.latest_revision_id)
-        .exclude(status=RoundStatus.URGENT).values_list("submitted_by_id", flat=True)
-    )
-
-
-def may_publish_urgently(by, item) -> bool:
-    """The two-person rule for urgent publishing: neither an author of the version
-    nor whoever submitted it."""
-    if rules.exempt_from_two_person_rule(by):
-        return True
-    return by.pk not in authors_of_version(item) and by.pk not in _submitters_of_version(item)
-
-
-def refresh_media_text(current, *, by) -> None:
-    """Copy the media library's current text (alt text, captions, titles) into the
-    version about to be reviewed or published: a new revision when it changed since
-    the version was saved, so reviewers approve the words the public will read."""
-    from .drafting import record_revision
-
-    snapshot = current.latest_revision.snapshot
-    fresh = media_text.with_current_text(type(current), snapshot)
-    if not snapshots_equal(fresh, snapshot):
-        record_revision(current, by=by, snapshot=fresh, summary=_("更新图片、视频、附件的文字"))
+from .publishing import check_change_note, may_sign_off, publish_version
+from .versions import authors_of_version, may_publish_urgently, refresh_media_text  # noqa: F401 - re-exported
 
 
 def _open_task(round_, position: int, now=None) -> ReviewTask:
@@ -156,28 +118,45 @@ def _require_reviewer(by, round_, task):
 
 
 @transaction.atomic
-def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None = None) -> ReviewTask:
+def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None = None,
+            publish: bool = True, major: bool | None = None, change_note: str = "") -> ReviewTask:
     """Decide the open step. Pass ``expected_task`` (what the reviewer saw) so that
-    a stale or repeated click never approves the next step."""
+    a stale or repeated click never approves the next step.
+
+    签发: when the chain says its last approval publishes (the default), approving
+    the last step publishes the approved version at once, if the approver may
+    publish it; ``publish=False`` only approves (to schedule it afterwards).
+    Republishing asks ``major`` / ``change_note`` as ``publish`` does."""
     current = lock_for_update(item)
     round_, task = _current_task(current, expected_task)
     _require_reviewer(by, round_, task)
     now = timezone.now()
-    ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
     next_position = task.position + 1
-    if next_position < len(round_.steps):
+    last_step = next_position >= len(round_.steps)
+    signs_off = last_step and publish and round_.last_approval_publishes and may_sign_off(by, round_)
+    if signs_off:
+        major, change_note = check_change_note(current, major, change_note)
+    ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
+    if not last_step:
         ReviewRound.objects.filter(pk=round_.pk).update(current_step=next_position)
         next_task = _open_task(round_, next_position, now)
         audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.IN_REVIEW,
               note=note, step=task.name, next_step=next_task.name)
         notify("review_requested", current, group_id=next_task.group_id, user_id=next_task.assignee_id, by=by,
                extra={"step": next_task.name})
-    else:
-        ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.APPROVED, finished_at=now)
-        update(current, status=Status.APPROVED)
-        audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.APPROVED,
-              note=note, step=task.name)
+        return task
+    ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.APPROVED, finished_at=now)
+    update(current, status=Status.APPROVED)
+    audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.APPROVED,
+          note=note, step=task.name)
+    if not signs_off:
         notify("approved", current, user_ids=round_.authors, by=by, extra={"note": note})
+        return task
+    was = publish_version(current, by=by, revision=round_.revision, major=major, change_note=change_note, now=now)
+    audit(current, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
+          note=change_note, major=major, revision=round_.revision.number, step=task.name, signed_off=True)
+    notify("published", current, user_ids=round_.authors, by=by)
+    signals.send_published(current)
     return task
 
 

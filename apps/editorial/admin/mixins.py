@@ -17,12 +17,12 @@ from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 
 from .. import actions
-from ..availability import available_actions
+from ..availability import available_actions, signs_off
 from ..diff import compare
 from ..models import PreviewLink, ReviewComment, ReviewRound, Revision, RoundStatus, Status, TaskStatus, Visibility
 from ..public import render_revision
 from ..snapshots import draft_workspace, serialize
-from .buttons import ACTION_INPUTS, ACTION_LABELS, BASE_REVISION_FIELD, run_action
+from .buttons import ACTION_INPUTS, ACTION_LABELS, BASE_REVISION_FIELD, SIGN_OFF_INPUTS, SIGN_OFF_LABEL, run_action
 
 
 def _posted_id(request, name: str) -> int:
@@ -196,6 +196,8 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         prefix = f"admin:{opts.app_label}_{opts.model_name}"
         for button in buttons:
             button["url"] = reverse(f"{prefix}_workflow", args=[obj.pk, button["code"]])
+            if button["code"] == "approve" and signs_off(rounds[0] if rounds else None, open_task, request.user):
+                button["label"], button["inputs"] = SIGN_OFF_LABEL, SIGN_OFF_INPUTS
         revisions = list(Revision.objects.filter(**ref).select_related("created_by")[:15])
         compare_url = reverse(f"{prefix}_compare", args=[obj.pk])
         for revision in revisions:
