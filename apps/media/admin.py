@@ -76,6 +76,15 @@ class ImageForm(forms.ModelForm):
         actions.validate_image(upload)
         return upload
 
+    def clean(self):
+        """Both halves of the focal point or neither, each within 0 to 1: a form error
+        in Chinese, before the action or the database constraint sees it."""
+        cleaned = super().clean()
+        if "focal_x" in cleaned and "focal_y" in cleaned:
+            for name, message in actions.focal_problems(cleaned).items():
+                self.add_error(name, message)
+        return cleaned
+
 
 class RenditionInline(admin.TabularInline):
     model = Rendition

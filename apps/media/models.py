@@ -9,6 +9,7 @@ names. The database row, not the broker, records what is still to be done:
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import LazyObject
@@ -109,9 +110,13 @@ class Image(ProcessedAsset):
     credit = models.CharField(_("摄影 / 来源"), max_length=100, blank=True)
     copyright = models.CharField(_("版权"), max_length=200, blank=True)
     focal_x = models.FloatField(
-        _("焦点横坐标"), null=True, blank=True, help_text=_("0 到 1，自左向右；裁切方图时以焦点为中心")
+        _("焦点横坐标"), null=True, blank=True, help_text=_("0 到 1，自左向右；裁切方图时以焦点为中心"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
-    focal_y = models.FloatField(_("焦点纵坐标"), null=True, blank=True, help_text=_("0 到 1，自上向下"))
+    focal_y = models.FloatField(
+        _("焦点纵坐标"), null=True, blank=True, help_text=_("0 到 1，自上向下"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
 
     # Text a published page shows: kept with each revision of the items that use the
     # image, so editing it here changes no live page before review (apps.editorial.media_text).
@@ -124,8 +129,12 @@ class Image(ProcessedAsset):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(focal_x__isnull=True) & Q(focal_y__isnull=True))
-                | (Q(focal_x__gte=0, focal_x__lte=1) & Q(focal_y__gte=0, focal_y__lte=1)),
+                | (
+                    Q(focal_x__isnull=False, focal_y__isnull=False)
+                    & Q(focal_x__gte=0, focal_x__lte=1) & Q(focal_y__gte=0, focal_y__lte=1)
+                ),
                 name="media_image_focal_point_in_range",
+                violation_error_message=_("焦点须同时填写横坐标和纵坐标，且都在 0 到 1 之间。"),
             ),
         ]
 

@@ -100,3 +100,48 @@ def test_a_video_upload_through_the_admin_without_ffmpeg_shows_a_chinese_error_n
         })
     assert response.status_code == 200 and "视频处理组件（FFmpeg" in response.content.decode()
     assert not Video.objects.exists()
+
+
+# --- Issue 15: focal points are form errors in Chinese, never a 500 --------------------------
+
+@pytest.mark.parametrize("focal, field_error", [
+    ({"focal_x": "0.5", "focal_y": ""}, "焦点需同时填写横坐标和纵坐标"),
+    ({"focal_x": "", "focal_y": "0.3"}, "焦点需同时填写横坐标和纵坐标"),
+    ({"focal_x": "1.5", "focal_y": "0.2"}, "焦点坐标应在 0 到 1 之间"),
+])
+def test_a_bad_focal_point_on_upload_is_a_chinese_form_error(editor_client, media_storage, focal, field_error):
+    response = editor_client.post("/admin/media/image/add/", {
+        "upload": samples.photo(), "title": "生产线", "alt_text": "五层共挤生产线", **focal,
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist' in html and field_error in html
+    assert "media_image_focal_point_in_range" not in html
+    assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize("focal, message", [
+    ({"focal_x": "0.5", "focal_y": ""}, "焦点需同时填写横坐标和纵坐标"),
+    ({"focal_x": "0.5", "focal_y": "7"}, "焦点坐标应在 0 到 1 之间"),
+    ({"focal_x": "-0.1", "focal_y": "0.5"}, "焦点坐标应在 0 到 1 之间"),
+])
+def test_a_bad_focal_point_on_edit_is_a_chinese_form_error(editor_client, media_storage, focal, message):
+    image = actions.upload_image(samples.photo(), by=editor_client.editor, title="生产线", alt_text="五层共挤生产线")
+    response = editor_client.post(f"/admin/media/image/{image.pk}/change/", {
+        "title": "生产线", "alt_text": "五层共挤生产线", "caption": "", "credit": "", "copyright": "", **focal,
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "media_image_focal_point_in_range" not in html
+    image.refresh_from_db()
+    assert image.focal_x is None and image.focal_y is None
+
+
+def test_the_focal_point_constraint_speaks_chinese(editor_client, media_storage):
+    from django.core.exceptions import ValidationError
+
+    image = actions.upload_image(samples.photo(), by=editor_client.editor, alt_text="五层共挤生产线")
+    image.focal_x, image.focal_y = 0.5, None
+    with pytest.raises(ValidationError) as exc_info:
+        image.validate_constraints()
+    assert "焦点须同时填写横坐标和纵坐标" in str(exc_info.value)
