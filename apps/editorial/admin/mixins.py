@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
-from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 
 from .. import actions
 from ..availability import available_actions, signs_off
 from ..diff import compare
+from ..history import timeline
 from ..models import PreviewLink, ReviewComment, ReviewRound, Revision, RoundStatus, Status, TaskStatus, Visibility
 from ..public import render_revision
 from ..snapshots import draft_workspace, serialize
@@ -209,7 +209,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             "editorial_item": obj,
             "editorial_buttons": buttons,
             "editorial_rounds": rounds,
-            "editorial_timeline": list(history_of(obj)[:30]),
+            "editorial_timeline": timeline(obj),
             "editorial_comments": comments,
             "editorial_revisions": revisions,
             "editorial_links": list(PreviewLink.objects.filter(**ref).select_related("created_by", "revision")[:10]),
