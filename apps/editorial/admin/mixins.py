@@ -61,6 +61,16 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
 
     change_form_template = "editorial/admin/change_form.html"
+
+    def get_view_on_site_url(self, obj=None):
+        """"在站点上查看": the public page once there is one; before the first
+        publication, the preview of the latest version (the public URL would be a 404)."""
+        if obj is not None and not obj.has_public_content and obj.latest_revision_id:
+            opts = self.model._meta
+            return reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_preview", args=[obj.pk, obj.latest_revision.number]
+            )
+        return super().get_view_on_site_url(obj)
     editorial_list_filters = ("status", "visibility", "sensitivity", "awaiting_retrospective_review")
 
     # --- lists ------------------------------------------------------------------
