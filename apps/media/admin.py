@@ -162,13 +162,13 @@ class VideoForm(forms.ModelForm):
     )
     captions_file = forms.FileField(
         label=gettext_lazy("字幕文件（WebVTT）"), required=False,
-        help_text=gettext_lazy("可选：.vtt 字幕，方便听障读者和静音观看。"),
+        help_text=gettext_lazy(".vtt 字幕，方便听障读者和静音观看；有声音的视频须有字幕或文字稿才能随稿件提交审核。"),
         widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
     )
 
     class Meta:
         model = Video
-        fields = ("title", "description", "credit", "captions_language")
+        fields = ("title", "description", "credit", "captions_language", "transcript")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,7 +196,7 @@ class VideoAdmin(_ProcessedAdmin):
                        "original_name", "player", "created_at", "created_by")
 
     def get_fieldsets(self, request, obj=None):
-        describe = ("title", "description", "credit", "captions_file", "captions_language")
+        describe = ("title", "description", "credit", "captions_file", "captions_language", "transcript")
         if obj is None:
             return ((None, {"fields": ("upload", *describe)}),)
         return (

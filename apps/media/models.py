@@ -196,8 +196,17 @@ class Video(ProcessedAsset):
     captions_language = models.CharField(_("字幕语言"), max_length=10, default="zh-Hans")
     description = models.CharField(_("视频说明"), max_length=500, blank=True)
     credit = models.CharField(_("摄制 / 来源"), max_length=100, blank=True)
+    transcript = models.TextField(
+        _("文字稿"), blank=True,
+        help_text=_("没有字幕文件时，有声音的视频须提供文字稿（对白和重要声音），显示在视频下方（无障碍要求）"),
+    )
 
-    REVIEWED_TEXT_FIELDS = ("title", "description", "credit")
+    REVIEWED_TEXT_FIELDS = ("title", "description", "credit", "transcript")
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether the upload has a sound track (from its probe)."""
+        return any(s.get("codec_type") == "audio" for s in (self.probe or {}).get("streams", []))
 
     class Meta:
         verbose_name = _("视频")
