@@ -13,6 +13,22 @@ from . import actions
 from .models import Attachment, Image, Rendition, Status, Video
 
 
+def reused_message(asset) -> str:
+    """What the uploader is told when the same file had been uploaded before."""
+    message = _("该文件此前已上传过（“%(title)s”，编号 %(pk)s），已直接使用原有记录，没有新建。") % {
+        "title": str(asset), "pk": asset.pk}
+    ignored = getattr(asset, "ignored", {}) or {}
+    if ignored:
+        labels = "；".join(
+            _("%(field)s“%(value)s”") % {"field": type(asset)._meta.get_field(name).verbose_name, "value": value}
+            for name, value in sorted(ignored.items()) if not name.startswith("focal")
+        )
+        if labels:
+            message += _("您新填写的%(fields)s没有保存：这些文字属于原有记录，如需修改请在原记录中修改"
+                         "（已发布内容中的文字在重新审核发布后才会更新）。") % {"fields": labels}
+    return message
+
+
 def _adopt(obj, saved) -> None:
     """Make the admin's unsaved instance stand for the row the action wrote."""
     obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
@@ -148,7 +164,7 @@ class ImageAdmin(_ProcessedAdmin):
         )
         _adopt(obj, image)
         if image.reused:
-            self.message_user(request, _("该图片此前已上传过，已直接使用原有记录。"), messages.INFO)
+            self.message_user(request, reused_message(image), messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         pass  # renditions are made by the worker, never by this form
@@ -225,6 +241,8 @@ class VideoAdmin(_ProcessedAdmin):
             captions=captions, captions_language=form.cleaned_data.get("captions_language") or "zh-Hans",
         )
         _adopt(obj, video)
+        if getattr(video, "reused", False):
+            self.message_user(request, reused_message(video), messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         pass
@@ -288,3 +306,5 @@ class AttachmentAdmin(admin.ModelAdmin):
             form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or ""
         )
         _adopt(obj, attachment)
+        if getattr(attachment, "reused", False):
+            self.message_user(request, reused_message(attachment), messages.WARNING)

@@ -145,3 +145,35 @@ def test_the_focal_point_constraint_speaks_chinese(editor_client, media_storage)
     with pytest.raises(ValidationError) as exc_info:
         image.validate_constraints()
     assert "焦点须同时填写横坐标和纵坐标" in str(exc_info.value)
+
+
+# --- Issue 15: the same file uploaded again is never a silent loss of the new title ---------
+
+def test_uploading_the_same_attachment_again_says_the_new_title_was_not_saved(editor_client, media_storage):
+    data = samples.pdf_bytes()
+    editor_client.post("/admin/media/attachment/add/", {"upload": samples.upload(data, "a.pdf"), "title": "申报指南"})
+    response = editor_client.post(
+        "/admin/media/attachment/add/", {"upload": samples.upload(data, "b.pdf"), "title": "2027年申报指南"}, follow=True,
+    )
+    html = response.content.decode()
+    assert Attachment.objects.count() == 1 and Attachment.objects.get().title == "申报指南"
+    assert "该文件此前已上传过（“申报指南”" in html and "您新填写的标题“2027年申报指南”没有保存" in html
+
+
+def test_uploading_the_same_video_again_says_so(editor_client, media_storage, tmp_path):
+    clip = samples.video_bytes(tmp_path=tmp_path)
+    editor_client.post("/admin/media/video/add/", {"upload": samples.upload(clip, "a.mp4"), "title": "园区宣传片",
+                                                   "captions_language": "zh-Hans"})
+    response = editor_client.post("/admin/media/video/add/", {
+        "upload": samples.upload(clip, "b.mp4"), "title": "新的宣传片标题", "captions_language": "zh-Hans",
+    }, follow=True)
+    html = response.content.decode()
+    assert Video.objects.count() == 1 and Video.objects.get().title == "园区宣传片"
+    assert "该文件此前已上传过（“园区宣传片”" in html and "您新填写的标题“新的宣传片标题”没有保存" in html
+
+
+def test_a_reupload_fills_a_blank_title_without_a_warning_about_it(editor_client, media_storage):
+    data = samples.pdf_bytes()
+    attachment = actions.upload_attachment(samples.upload(data, "a.pdf"), by=editor_client.editor, title="")
+    again = actions.upload_attachment(samples.upload(data, "a.pdf"), by=editor_client.editor, title="")
+    assert again.pk == attachment.pk and again.reused and again.ignored == {}
