@@ -76,6 +76,14 @@ def _with_approvers(tasks) -> list:
     return tasks
 
 
+def calendar_gaps(now=None) -> list[int]:
+    """Years within PARKPORTAL_CALENDAR_WARN_DAYS (90) whose working-day calendar is
+    unknown (chinese-calendar has no data, and nobody entered the published schedule)."""
+    from apps.core.calendar import unknown_years_ahead
+
+    return unknown_years_ahead(getattr(settings, "PARKPORTAL_CALENDAR_WARN_DAYS", 90), now=now)
+
+
 def column_freshness(models, now=None) -> list[dict]:
     """Public columns and how long since they were last updated, stalest first."""
     now = now or timezone.now()
@@ -119,6 +127,7 @@ def for_user(user) -> dict:
             retrospective.append(Entry(str(item), _change_url(opts.app_label, opts.model_name, item.pk),
                                        str(opts.verbose_name), item.public_updated_at))
     return {
+        "calendar_gaps": calendar_gaps(),
         "my_tasks": mine,
         "overdue_tasks": overdue,
         "my_drafts": drafts,
