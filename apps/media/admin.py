@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import actions
-from .models import Attachment, Image, Rendition, Status, Video
+from .models import Attachment, Image, Rendition, Status, Video, in_use
 
 
 def reused_message(asset) -> str:
@@ -27,6 +27,15 @@ def reused_message(asset) -> str:
             message += _("您新填写的%(fields)s没有保存：这些文字属于原有记录，如需修改请在原记录中修改"
                          "（已发布内容中的文字在重新审核发布后才会更新）。") % {"fields": labels}
     return message
+
+
+def tell_about_reviewed_text(admin_, request, asset, changed) -> None:
+    """Text shown on pages (alt text, captions, titles) is kept with each item's
+    reviewed version: say so when it changes on media that something uses."""
+    if set(changed) & set(type(asset).REVIEWED_TEXT_FIELDS) and in_use(asset):
+        admin_.message_user(request, _(
+            "已保存。该文件已被稿件或页面使用：网站上显示的文字（替代文本、说明、标题）随各稿件的审核版本保存，"
+            "需在这些稿件中重新保存、提交审核并发布后才会更新。"), messages.INFO)
 
 
 def _adopt(obj, saved) -> None:
@@ -155,6 +164,7 @@ class ImageAdmin(_ProcessedAdmin):
         data = {name: form.cleaned_data.get(name) for name in actions.IMAGE_FIELDS}
         if change:
             actions.update_image(obj, by=request.user, fields={n: data[n] for n in form.changed_data if n in data})
+            tell_about_reviewed_text(self, request, obj, form.changed_data)
             return
         focal = (data["focal_x"], data["focal_y"]) if data["focal_x"] is not None else None
         image = actions.upload_image(
@@ -234,6 +244,7 @@ class VideoAdmin(_ProcessedAdmin):
             actions.update_video(obj, by=request.user, fields=fields)
             if captions:
                 actions.set_video_captions(obj, captions, by=request.user)
+            tell_about_reviewed_text(self, request, obj, form.changed_data)
             return
         video = actions.upload_video(
             form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or "",
@@ -301,6 +312,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             actions.update_attachment(obj, by=request.user, title=form.cleaned_data["title"])
+            tell_about_reviewed_text(self, request, obj, form.changed_data)
             return
         attachment = actions.upload_attachment(
             form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or ""
