@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -48,32 +49,19 @@ def _task_entries(tasks) -> list[Entry]:
 def _actionable(tasks, user, limit: int = 50) -> list:
     """The open steps ``user`` could decide now: not their own submission or
     writing (two-person rule), nor a second step of a round they already approved
-    where the chain wants distinct reviewers. Reads a few more rows than shown, as
-    the rules live in JSON columns."""
+    where the chain wants distinct reviewers. The authors live in a JSON column, so
+    a few more rows than shown are read and filtered here (same query)."""
+    earlier = ReviewTask.objects.filter(round=OuterRef("round"), status=TaskStatus.APPROVED, decided_by=user)
     found = []
-    for task in tasks[: limit * 4]:
-        round_ = task.round
-        if not rules.passes_two_person_rule(user, round_):
+    for task in tasks.annotate(approved_earlier=Exists(earlier))[: limit * 4]:
+        if not rules.passes_two_person_rule(user, task.round):
             continue
-        if round_.distinct_reviewers and user.pk in getattr(round_, "approvers", set()):
+        if task.round.distinct_reviewers and task.approved_earlier:
             continue
         found.append(task)
         if len(found) == limit:
             break
     return found
-
-
-def _with_approvers(tasks) -> list:
-    """Attach to each task's round the ids of who approved its earlier steps (one query)."""
-    tasks = list(tasks)
-    rounds = {t.round_id: t.round for t in tasks}
-    for round_ in rounds.values():
-        round_.approvers = set()
-    for round_id, user_id in ReviewTask.objects.filter(
-        round_id__in=rounds, status=TaskStatus.APPROVED
-    ).values_list("round_id", "decided_by_id"):
-        rounds[round_id].approvers.add(user_id)
-    return tasks
 
 
 def calendar_gaps(now=None) -> list[int]:
@@ -111,7 +99,7 @@ def column_freshness(models, now=None) -> list[dict]:
 def for_user(user) -> dict:
     models = editorial_models()
     base = ReviewTask.objects.select_related("round__content_type", "group").order_by("due_at")
-    mine = _task_entries(_actionable(_with_approvers(base.for_user(user)[:200]), user))
+    mine = _task_entries(_actionable(base.for_user(user), user))
     overdue = _task_entries(base.overdue()[:50]) if user.has_perm("editorial.publish_content") or user.is_superuser else [
         e for e in mine if e.overdue
     ]
