@@ -166,3 +166,32 @@ def test_submission_refreshes_text_only_when_it_changed(releases, assets, people
     editorial.submit(release, by=people.editor)
     assert refresh(release).latest_revision_id == before
     assert refresh(release).status == Status.IN_REVIEW
+
+
+# --- Talent programmes and service stations use media too ---------------------------------
+
+from tests.stations.conftest import stations  # noqa: E402,F401  (fixture)
+from tests.talent.conftest import programmes  # noqa: E402,F401  (fixture)
+
+
+def test_a_talent_programme_shows_its_reviewed_cover_and_template_titles(client, programmes, assets, people):
+    cover = assets.image(alt_text="天山火炬之星颁奖现场")
+    template = assets.attachment(title="申报书模板（审核版）")
+    item = programmes.published(cover_image=cover, materials=[{"position": 0, "name": "申报书", "template": template}])
+    relabel(cover, people, alt_text="未审核的封面")
+    media.update_attachment(refresh(template), by=people.editor2, title="未审核的模板")
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert 'alt="天山火炬之星颁奖现场"' in html and "申报书模板（审核版）" in html
+    assert "未审核" not in html
+
+
+def test_a_service_station_shows_its_reviewed_photo_text(client, stations, assets, people):
+    photo = assets.image(alt_text="服务站接待大厅", caption="移动金融服务站")
+    station = stations.draft()
+    editorial.save_draft(station, by=people.editor, children={"photos": [{"position": 0, "image": photo, "caption": ""}]})
+    editorial.submit(station, by=people.editor)
+    editorial.approve(station, by=people.reviewer)
+    editorial.approve(station, by=people.publisher)  # 签发 publishes
+    relabel(photo, people, alt_text="未审核的大厅", caption="未审核的说明")
+    html = client.get(refresh(station).get_absolute_url()).content.decode()
+    assert 'alt="服务站接待大厅"' in html and "移动金融服务站" in html and "未审核" not in html
