@@ -43,5 +43,8 @@ def refresh_media_text(current, *, by) -> None:
     the version was saved, so reviewers approve the words the public will read."""
     snapshot = current.latest_revision.snapshot
     fresh = media_text.with_current_text(type(current), snapshot)
-    if not snapshots_equal(fresh, snapshot):
+    # A version saved before media text was kept has no key: "no media" is no change.
+    before = snapshot.get("fields", {}).get(media_text.FIELD, {})
+    after = fresh.get("fields", {}).get(media_text.FIELD, {})
+    if not snapshots_equal(before, after):
         record_revision(current, by=by, snapshot=fresh, summary=_("更新图片、视频、附件的文字"))
