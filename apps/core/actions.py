@@ -69,3 +69,52 @@ def prune_heartbeats() -> int:
     )
     deleted, _ = WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def enter_year_schedule(year: int, *, by, holidays: str, workdays: str = "") -> dict:
+    """A whole year's published holidays and make-up working days (调休) in one go.
+
+    ``holidays`` / ``workdays``: the text of the published schedule, one holiday or
+    make-up day per line (``holiday_schedule``). Replaces the overrides already
+    entered for that year, so correcting the schedule is entering it again. The
+    working-day calendar (``calendar.working_calendar``) reads these rows; a year with
+    rows counts as known. Returns the counts written."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from . import holiday_schedule
+    from .models import WorkdayOverride
+
+    require(
+        all(by.has_perm(f"core.{p}_workdayoverride") for p in ("add", "change", "delete")),
+        _("您没有录入节假日安排的权限。"),
+    )
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError(_("年份应在 2000 到 2100 之间。"))
+    holiday_lines = holiday_schedule.parse_holidays(holidays, year)
+    workday_lines = holiday_schedule.parse_workdays(workdays, year)
+    if not holiday_lines:
+        raise ValidationError(_("请至少填写一个假期。"))
+    rows: dict = {}
+    for line in holiday_lines:
+        for day in line.days:
+            rows[day] = (False, line.name)
+    for line in workday_lines:
+        for day in line.days:
+            if day in rows:
+                raise ValidationError(_("调休第 %(n)d 行：%(day)s 已在假期中。") % {"n": line.number, "day": day})
+            rows[day] = (True, line.name)
+    replaced = WorkdayOverride.objects.filter(day__year=year).delete()[0]
+    WorkdayOverride.objects.bulk_create([
+        WorkdayOverride(day=day, is_workday=is_workday, name=name[:50], created_by=by, updated_by=by)
+        for day, (is_workday, name) in sorted(rows.items())
+    ])
+    counts = {
+        "holidays": sum(1 for w, _n in rows.values() if not w),
+        "workdays": sum(1 for w, _n in rows.values() if w),
+        "replaced": replaced,
+    }
+    audit(None, "core.enter_year_schedule", by=by, year=year, **counts)
+    pagecache.content_changed()  # "open now" and deadlines on public pages count working days
+    return counts

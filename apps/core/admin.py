@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,8 +120,64 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
 
+class YearScheduleForm(forms.Form):
+    """A whole year's published schedule in one form (国务院办公厅关于某年部分节假日安排的通知)."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label=_("放假安排"), widget=forms.Textarea(attrs={"rows": 8, "cols": 60}),
+        help_text=_("每行一个假期：名称和日期或日期范围，例如“春节 2027-02-06 至 2027-02-13”或“清明节：4月3日至5日”。"
+                    "假期中的周末也一并列入。"),
+    )
+    workdays = forms.CharField(
+        label=_("调休上班日"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("每行一项：名称和日期，多个日期用顿号分隔，例如“春节调休 2月14日、2月20日”。"),
+    )
+
+
 @admin.register(WorkdayOverride)
 class WorkdayOverrideAdmin(StampedAdmin):
     list_display = ("day", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "day"
+    change_list_template = "admin/core/workdayoverride/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("enter-year/", self.admin_site.admin_view(self.enter_year_view), name="core_workdayoverride_enter_year"),
+            *super().get_urls(),
+        ]
+
+    def enter_year_view(self, request):
+        """录入全年安排: the year's holidays and make-up working days in one form."""
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from .calendar import unknown_years_ahead
+        from .errors import NotAllowed
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        missing = unknown_years_ahead(366)
+        form = YearScheduleForm(request.POST or None, initial={"year": missing[0] if missing else None})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                counts = actions.enter_year_schedule(
+                    data["year"], by=request.user, holidays=data["holidays"], workdays=data["workdays"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc))
+            else:
+                self.message_user(request, _("已录入 %(year)d 年的节假日安排：放假 %(h)d 天，调休上班 %(w)d 天。") % {
+                    "year": data["year"], "h": counts["holidays"], "w": counts["workdays"]}, messages.SUCCESS)
+                return redirect("admin:core_workdayoverride_changelist")
+        return TemplateResponse(request, "admin/core/workdayoverride/enter_year.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "title": _("录入全年节假日安排"), "missing_years": missing,
+        }, status=400 if request.method == "POST" else 200)

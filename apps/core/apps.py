@@ -21,4 +21,5 @@ class CoreConfig(AppConfig):
             "core.update_site_settings": _("修改网站设置"),
             "core.save_cluster": _("保存产业集群"),
             "core.delete_cluster": _("删除产业集群"),
+            "core.enter_year_schedule": _("录入全年节假日安排"),
         })

@@ -6,6 +6,17 @@ from .models import RoundStatus, Status, TaskStatus, Visibility
 from . import rules
 
 
+def signs_off(round_, task, user) -> bool:
+    """Whether this user's approval of ``task`` would also publish (签发): the last
+    step of a chain whose last approval publishes, by someone who may publish."""
+    from .actions.publishing import may_sign_off
+
+    return bool(
+        round_ is not None and task is not None and round_.last_approval_publishes
+        and task.position == len(round_.steps) - 1 and may_sign_off(user, round_)
+    )
+
+
 def available_actions(item, user, *, round_=None, task=None) -> set[str]:
     """Codes of the actions this user may take on this item now."""
     from .actions import last_round
@@ -36,7 +47,7 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
         found.add("unschedule")
     if (
         user.has_perm(rules.URGENT_PUBLISH)
-        and item.status in (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED)
+        and item.status in (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED)  # skips a review
         and item.latest_revision_id
     ):
         from .actions import may_publish_urgently

@@ -47,13 +47,19 @@ def steps_of(chain: ReviewChain) -> list[dict]:
     ]
 
 
+# 三审 by three people: on by default where the chain has three steps.
+DISTINCT_REVIEWERS_BY_DEFAULT = {Sensitivity.IMPORTANT, Sensitivity.SENSITIVE}
+
+
 def seed_default_chains(ReviewChain, ReviewStep, Group) -> None:
     """Create the default chains if missing (used by the data migration)."""
     labels = dict(Sensitivity.choices)
+    has_flag = any(f.name == "distinct_reviewers" for f in ReviewChain._meta.get_fields())
     for tier, steps in DEFAULT_CHAINS.items():
-        chain, created = ReviewChain.objects.get_or_create(
-            content_type=None, sensitivity=tier, defaults={"name": f"默认流程（{labels[tier]}）"}
-        )
+        defaults = {"name": f"默认流程（{labels[tier]}）"}
+        if has_flag:  # not in the historical model of migration 0002
+            defaults["distinct_reviewers"] = tier in DISTINCT_REVIEWERS_BY_DEFAULT
+        chain, created = ReviewChain.objects.get_or_create(content_type=None, sensitivity=tier, defaults=defaults)
         if not created:
             continue
         for position, (name, group_name, due) in enumerate(steps):

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .models import ReviewTask, Status, editorial_models
+from . import rules
+from .models import ReviewTask, Status, TaskStatus, editorial_models
 
 
 @dataclass
@@ -44,6 +46,32 @@ def _task_entries(tasks) -> list[Entry]:
     ]
 
 
+def _actionable(tasks, user, limit: int = 50) -> list:
+    """The open steps ``user`` could decide now: not their own submission or
+    writing (two-person rule), nor a second step of a round they already approved
+    where the chain wants distinct reviewers. The authors live in a JSON column, so
+    a few more rows than shown are read and filtered here (same query)."""
+    earlier = ReviewTask.objects.filter(round=OuterRef("round"), status=TaskStatus.APPROVED, decided_by=user)
+    found = []
+    for task in tasks.annotate(approved_earlier=Exists(earlier))[: limit * 4]:
+        if not rules.passes_two_person_rule(user, task.round):
+            continue
+        if task.round.distinct_reviewers and task.approved_earlier:
+            continue
+        found.append(task)
+        if len(found) == limit:
+            break
+    return found
+
+
+def calendar_gaps(now=None) -> list[int]:
+    """Years within PARKPORTAL_CALENDAR_WARN_DAYS (90) whose working-day calendar is
+    unknown (chinese-calendar has no data, and nobody entered the published schedule)."""
+    from apps.core.calendar import unknown_years_ahead
+
+    return unknown_years_ahead(getattr(settings, "PARKPORTAL_CALENDAR_WARN_DAYS", 90), now=now)
+
+
 def column_freshness(models, now=None) -> list[dict]:
     """Public columns and how long since they were last updated, stalest first."""
     now = now or timezone.now()
@@ -71,7 +99,7 @@ def column_freshness(models, now=None) -> list[dict]:
 def for_user(user) -> dict:
     models = editorial_models()
     base = ReviewTask.objects.select_related("round__content_type", "group").order_by("due_at")
-    mine = _task_entries(base.for_user(user)[:50])
+    mine = _task_entries(_actionable(base.for_user(user), user))
     overdue = _task_entries(base.overdue()[:50]) if user.has_perm("editorial.publish_content") or user.is_superuser else [
         e for e in mine if e.overdue
     ]
@@ -87,6 +115,7 @@ def for_user(user) -> dict:
             retrospective.append(Entry(str(item), _change_url(opts.app_label, opts.model_name, item.pk),
                                        str(opts.verbose_name), item.public_updated_at))
     return {
+        "calendar_gaps": calendar_gaps(),
         "my_tasks": mine,
         "overdue_tasks": overdue,
         "my_drafts": drafts,

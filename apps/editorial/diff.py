@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from . import media_text
 from .snapshots import content_fields
 
 TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[A-Za-z0-9_.%]+|\s+|[^\sA-Za-z0-9_.%\u3400-\u9fff]")
@@ -64,7 +65,9 @@ def compare(model, old: dict, new: dict) -> list[FieldDiff]:
     for field in content_fields(model):
         a, b = old_fields.get(field.attname), new_fields.get(field.attname)
         rich = field.get_internal_type() == "TextField" and ("<" in str(a or "") or "<" in str(b or ""))
-        if rich:
+        if field.name == media_text.FIELD:
+            a_text, b_text = media_text.describe(a), media_text.describe(b)
+        elif rich:
             a_text, b_text = html_to_text(a), html_to_text(b)
         else:
             a_text, b_text = _display(field, a), _display(field, b)

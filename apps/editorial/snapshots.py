@@ -14,6 +14,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 
+from . import media_text
+
 
 def latest_ids(item, *, fields=(), children=(), m2m=()) -> list:
     """The ids the item's latest version (the draft being submitted) refers to.
@@ -97,7 +99,10 @@ def serialize(item) -> dict:
                 row[f.attname] = _field_value(f, child)
             rows.append(row)
         children[accessor] = rows
-    return {"fields": fields, "m2m": m2m, "children": children}
+    snapshot = {"fields": fields, "m2m": m2m, "children": children}
+    # The reviewed text of the media this version shows (alt text, captions,
+    # titles), copied from the media library: see media_text.py.
+    return media_text.with_current_text(model, snapshot)
 
 
 def set_fields(item, snapshot: dict) -> None:

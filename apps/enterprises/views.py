@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.models import ColumnType, IndustryCluster
+from apps.editorial.media_text import show_reviewed_text
 from apps.editorial.public import public_item
 from apps.editorial.snapshots import set_fields
 from apps.core.params import row_id
@@ -81,6 +82,9 @@ def index(request):
             Platform.objects.published().filter(host=OuterRef("pk"), kind_id=platform_kind)
         ))
     page = _page(request, enterprises.with_valid_qualifications(today).prefetch_related(_logo_crops()).in_directory_order())
+    page.object_list = list(page.object_list)
+    for enterprise in page.object_list:
+        show_reviewed_text(enterprise, enterprise.logo)
     return render(request, "enterprises/index.html", {
         "page": page, "q": q, "cluster": cluster, "qualification": qualification, "platform_kind": platform_kind,
         "clusters": list(IndustryCluster.objects.ordered()),
@@ -107,6 +111,8 @@ def _photos(item) -> list:
     if logo is not None:
         images.append(logo)
     prefetch_related_objects(images, "renditions")
+    # The alt text and captions the reviewed version carries, not the library's.
+    show_reviewed_text(item, images)
     return photos
 
 

@@ -12,7 +12,32 @@ from django.utils.translation import gettext_lazy
 from apps.core.textclean import PastedTextFormMixin
 
 from . import actions
-from .models import Attachment, Image, Rendition, Status, Video
+from .models import Attachment, Image, Rendition, Status, Video, in_use
+
+
+def reused_message(asset) -> str:
+    """What the uploader is told when the same file had been uploaded before."""
+    message = _("该文件此前已上传过（“%(title)s”，编号 %(pk)s），已直接使用原有记录，没有新建。") % {
+        "title": str(asset), "pk": asset.pk}
+    ignored = getattr(asset, "ignored", {}) or {}
+    if ignored:
+        labels = "；".join(
+            _("%(field)s“%(value)s”") % {"field": type(asset)._meta.get_field(name).verbose_name, "value": value}
+            for name, value in sorted(ignored.items()) if not name.startswith("focal")
+        )
+        if labels:
+            message += _("您新填写的%(fields)s没有保存：这些文字属于原有记录，如需修改请在原记录中修改"
+                         "（已发布内容中的文字在重新审核发布后才会更新）。") % {"fields": labels}
+    return message
+
+
+def tell_about_reviewed_text(admin_, request, asset, changed) -> None:
+    """Text shown on pages (alt text, captions, titles) is kept with each item's
+    reviewed version: say so when it changes on media that something uses."""
+    if set(changed) & set(type(asset).REVIEWED_TEXT_FIELDS) and in_use(asset):
+        admin_.message_user(request, _(
+            "已保存。该文件已被稿件或页面使用：网站上显示的文字（替代文本、说明、标题）随各稿件的审核版本保存，"
+            "需在这些稿件中重新保存、提交审核并发布后才会更新。"), messages.INFO)
 
 
 def _adopt(obj, saved) -> None:
@@ -78,6 +103,15 @@ class ImageForm(PastedTextFormMixin, forms.ModelForm):
         actions.validate_image(upload)
         return upload
 
+    def clean(self):
+        """Both halves of the focal point or neither, each within 0 to 1: a form error
+        in Chinese, before the action or the database constraint sees it."""
+        cleaned = super().clean()
+        if "focal_x" in cleaned and "focal_y" in cleaned:
+            for name, message in actions.focal_problems(cleaned).items():
+                self.add_error(name, message)
+        return cleaned
+
 
 class RenditionInline(admin.TabularInline):
     model = Rendition
@@ -132,6 +166,7 @@ class ImageAdmin(_ProcessedAdmin):
         data = {name: form.cleaned_data.get(name) for name in actions.IMAGE_FIELDS}
         if change:
             actions.update_image(obj, by=request.user, fields={n: data[n] for n in form.changed_data if n in data})
+            tell_about_reviewed_text(self, request, obj, form.changed_data)
             return
         focal = (data["focal_x"], data["focal_y"]) if data["focal_x"] is not None else None
         image = actions.upload_image(
@@ -141,7 +176,7 @@ class ImageAdmin(_ProcessedAdmin):
         )
         _adopt(obj, image)
         if image.reused:
-            self.message_user(request, _("该图片此前已上传过，已直接使用原有记录。"), messages.INFO)
+            self.message_user(request, reused_message(image), messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         pass  # renditions are made by the worker, never by this form
@@ -155,13 +190,13 @@ class VideoForm(PastedTextFormMixin, forms.ModelForm):
     )
     captions_file = forms.FileField(
         label=gettext_lazy("字幕文件（WebVTT）"), required=False,
-        help_text=gettext_lazy("可选：.vtt 字幕，方便听障读者和静音观看。"),
+        help_text=gettext_lazy(".vtt 字幕，方便听障读者和静音观看；有声音的视频须有字幕或文字稿才能随稿件提交审核。"),
         widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
     )
 
     class Meta:
         model = Video
-        fields = ("title", "description", "credit", "captions_language")
+        fields = ("title", "description", "credit", "captions_language", "transcript")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,7 +224,7 @@ class VideoAdmin(_ProcessedAdmin):
                        "original_name", "player", "created_at", "created_by")
 
     def get_fieldsets(self, request, obj=None):
-        describe = ("title", "description", "credit", "captions_file", "captions_language")
+        describe = ("title", "description", "credit", "captions_file", "captions_language", "transcript")
         if obj is None:
             return ((None, {"fields": ("upload", *describe)}),)
         return (
@@ -211,6 +246,7 @@ class VideoAdmin(_ProcessedAdmin):
             actions.update_video(obj, by=request.user, fields=fields)
             if captions:
                 actions.set_video_captions(obj, captions, by=request.user)
+            tell_about_reviewed_text(self, request, obj, form.changed_data)
             return
         video = actions.upload_video(
             form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or "",
@@ -218,6 +254,8 @@ class VideoAdmin(_ProcessedAdmin):
             captions=captions, captions_language=form.cleaned_data.get("captions_language") or "zh-Hans",
         )
         _adopt(obj, video)
+        if getattr(video, "reused", False):
+            self.message_user(request, reused_message(video), messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         pass
@@ -276,8 +314,11 @@ class AttachmentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             actions.update_attachment(obj, by=request.user, title=form.cleaned_data["title"])
+            tell_about_reviewed_text(self, request, obj, form.changed_data)
             return
         attachment = actions.upload_attachment(
             form.cleaned_data["upload"], by=request.user, title=form.cleaned_data.get("title") or ""
         )
         _adopt(obj, attachment)
+        if getattr(attachment, "reused", False):
+            self.message_user(request, reused_message(attachment), messages.WARNING)

@@ -1,8 +1,9 @@
 """What stops an item that shows media from being submitted for review.
 
 Content models call these from ``submission_problems()`` with the ids their
-latest version refers to: an image needs alternative text, and every asset
-must have been processed (not pending, processing or failed).
+latest version refers to: an image needs alternative text, a video with sound
+captions or a transcript, and every asset must have been processed (not
+pending, processing or failed).
 """
 
 from django.utils.translation import gettext as _
@@ -22,9 +23,14 @@ def image_problems(image_ids) -> list[str]:
 
 
 def video_problems(video_ids) -> list[str]:
+    """Not processed yet or failed; and (WCAG 2.1 1.2.2, level A) a video with sound
+    and neither a captions file nor a transcript."""
     problems = []
     for video in Video.objects.filter(pk__in=set(video_ids)).order_by("pk"):
-        problems.extend(status_problems(_("视频"), video.title or f"#{video.pk}", video))
+        name = video.title or f"#{video.pk}"
+        if video.has_audio and not video.captions and not video.transcript.strip():
+            problems.append(_("视频“%(name)s”有声音，但没有字幕文件（WebVTT）或文字稿，请在媒体资源中上传字幕或填写文字稿") % {"name": name})
+        problems.extend(status_problems(_("视频"), name, video))
     return problems
 
 

@@ -9,6 +9,7 @@ names. The database row, not the broker, records what is still to be done:
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import LazyObject
@@ -117,9 +118,17 @@ class Image(ProcessedAsset):
     credit = models.CharField(_("摄影 / 来源"), max_length=100, blank=True)
     copyright = models.CharField(_("版权"), max_length=200, blank=True)
     focal_x = models.FloatField(
-        _("焦点横坐标"), null=True, blank=True, help_text=_("0 到 1，自左向右；裁切方图时以焦点为中心")
+        _("焦点横坐标"), null=True, blank=True, help_text=_("0 到 1，自左向右；裁切方图时以焦点为中心"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
-    focal_y = models.FloatField(_("焦点纵坐标"), null=True, blank=True, help_text=_("0 到 1，自上向下"))
+    focal_y = models.FloatField(
+        _("焦点纵坐标"), null=True, blank=True, help_text=_("0 到 1，自上向下"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+
+    # Text a published page shows: kept with each revision of the items that use the
+    # image, so editing it here changes no live page before review (apps.editorial.media_text).
+    REVIEWED_TEXT_FIELDS = ("title", "alt_text", "caption", "credit")
 
     class Meta:
         verbose_name = _("图片")
@@ -128,8 +137,12 @@ class Image(ProcessedAsset):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(focal_x__isnull=True) & Q(focal_y__isnull=True))
-                | (Q(focal_x__gte=0, focal_x__lte=1) & Q(focal_y__gte=0, focal_y__lte=1)),
+                | (
+                    Q(focal_x__isnull=False, focal_y__isnull=False)
+                    & Q(focal_x__gte=0, focal_x__lte=1) & Q(focal_y__gte=0, focal_y__lte=1)
+                ),
                 name="media_image_focal_point_in_range",
+                violation_error_message=_("焦点须同时填写横坐标和纵坐标，且都在 0 到 1 之间。"),
             ),
         ]
 
@@ -191,6 +204,17 @@ class Video(ProcessedAsset):
     captions_language = models.CharField(_("字幕语言"), max_length=10, default="zh-Hans")
     description = models.CharField(_("视频说明"), max_length=500, blank=True)
     credit = models.CharField(_("摄制 / 来源"), max_length=100, blank=True)
+    transcript = models.TextField(
+        _("文字稿"), blank=True,
+        help_text=_("没有字幕文件时，有声音的视频须提供文字稿（对白和重要声音），显示在视频下方（无障碍要求）"),
+    )
+
+    REVIEWED_TEXT_FIELDS = ("title", "description", "credit", "transcript")
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether the upload has a sound track (from its probe)."""
+        return any(s.get("codec_type") == "audio" for s in (self.probe or {}).get("streams", []))
 
     class Meta:
         verbose_name = _("视频")
@@ -217,6 +241,8 @@ class Attachment(TimeStampedModel):
     size_bytes = models.PositiveBigIntegerField(_("文件大小（字节）"), editable=False)
     content_hash = models.CharField(_("内容哈希"), max_length=64, unique=True, editable=False)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True, editable=False)
+
+    REVIEWED_TEXT_FIELDS = ("title",)
 
     class Meta:
         verbose_name = _("附件")

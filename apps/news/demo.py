@@ -2,7 +2,7 @@
 with generated pictures (Pillow gradients and shapes; nothing downloaded).
 
 Everything goes through the real actions, as the demo users: ``editor`` uploads
-and writes, ``reviewer`` and ``publisher`` approve, ``publisher2`` publishes.
+and writes, ``reviewer`` approves and ``publisher`` signs off (签发), which publishes.
 Pictures are processed by the worker, never here, and a release may only be
 submitted once its pictures are ready. So each release is published first as
 text, its pictures are added as a new draft, and the ``news.finish_demo_release``
@@ -175,8 +175,7 @@ def finish(release) -> bool:
     with transaction.atomic():
         editorial.submit(release, by=_user("editor"), note="补充图片")
         editorial.approve(release, by=_user("reviewer"), note="图片和说明核对无误")
-        editorial.approve(release, by=_user("publisher"), note="同意发布")
-        editorial.publish(release, by=_user("publisher2"), major=False)
+        editorial.approve(release, by=_user("publisher"), note="同意发布", major=False)  # 签发 publishes
     return True
 
 
@@ -189,8 +188,7 @@ def _create(spec, index: int) -> None:
         release = editorial.create_draft(PressRelease, by=editor, fields=fields, m2m={"clusters": clusters})
         editorial.submit(release, by=editor)
         editorial.approve(release, by=_user("reviewer"), note="内容核对无误")
-        editorial.approve(release, by=_user("publisher"), note="同意发布")
-        editorial.publish(release, by=_user("publisher2"))
+        editorial.approve(release, by=_user("publisher"), note="同意发布")  # 签发 publishes
         images = []
         for n, (alt, label, top, bottom) in enumerate(spec["pictures"]):
             data = make_picture(label, top, bottom, seed=index * 10 + n)

@@ -46,7 +46,7 @@ class PressReleaseQuerySet(EditorialQuerySet):
         alt text, status and size), in one query; the cover's renditions are read with
         ``apps.media.templatetags.media_tags.attach_renditions``."""
         return self.select_related("cover_image").only(
-            "pk", "title", "summary", "source", "created_at", "first_published_at", "cover_image",
+            "pk", "title", "summary", "source", "created_at", "first_published_at", "cover_image", "media_text",
             "cover_image__alt_text", "cover_image__status", "cover_image__width", "cover_image__height",
         )
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from apps.core import viewcounts
 from apps.core.models import IndustryCluster
+from apps.editorial.media_text import show_reviewed_text
 from apps.editorial.public import public_item
 from apps.media.models import Attachment, Rendition
 from apps.media.templatetags.media_tags import attach_renditions
@@ -63,6 +64,8 @@ def index(request):
     )
     # The covers' square crops, as plain rows in one query.
     attach_renditions([r.cover_image for r in page.object_list], kind=Rendition.Kind.CROP)
+    for release in page.object_list:
+        show_reviewed_text(release, release.cover_image)
     query = "&".join(
         part for part in (cluster and f"cluster={cluster.slug}", year and f"year={year}") if part
     )
@@ -142,6 +145,8 @@ def render_release(request, release, *, preview: bool = False):
     # (EXISTS): none, no query. A preview's release is read without it: ask.
     videos = list(release.videos.order_by("pk")) if getattr(release, "has_videos", True) else []
     attachments = list(release.attachments.order_by("pk")) if getattr(release, "has_attachments", True) else []
+    # The alt text, captions and titles the reviewed version carries, not the library's.
+    show_reviewed_text(release, release.cover_image, [item.image for item in gallery], videos, attachments)
     clusters = list(release.clusters.ordered())
     older, newer, related = _neighbours_and_related(release, clusters)
     return render(request, "news/detail.html", {
@@ -157,7 +162,9 @@ def attachment(request, pk: int, attachment_id: int):
     found = Attachment.objects.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    public = PressRelease.objects.viewable().filter(pk=pk, attachments=found).exists()
-    if not public and not request.user.has_perm("media.view_attachment"):
+    release = PressRelease.objects.viewable().filter(pk=pk, attachments=found).only("pk", "media_text").first()
+    if release is None and not request.user.has_perm("media.view_attachment"):
         raise Http404
+    if release is not None:
+        show_reviewed_text(release, found)  # the download name is the reviewed title
     return attachment_response(found)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from apps.core.calendar import working_calendar
 from apps.core.models import ColumnType
 from apps.core.workdays import SHANGHAI
+from apps.editorial.media_text import show_reviewed_text
 from apps.editorial.public import public_item
 from apps.core.params import row_id
 
@@ -92,6 +93,7 @@ def render_station(request, item, *, preview: bool = False):
     state = hours.state_at(now)
     photos = list(item.photos.select_related("image"))
     prefetch_related_objects([p.image for p in photos], "renditions")
+    show_reviewed_text(item, [p.image for p in photos])
     exceptions = [row for row in item.exceptions.all() if row.date >= today]
     stops = [row for row in item.stops.all() if row.date >= today]
     lat, lon = _coordinate(item.latitude), _coordinate(item.longitude)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from apps.core.models import ColumnType
+from apps.editorial.media_text import show_reviewed_text
 from apps.editorial.public import public_item
 from apps.media.models import Attachment
 from apps.media.views import attachment_response
@@ -107,10 +108,12 @@ def render_programme(request, item, *, preview: bool = False):
     live.sort(key=lambda r: (STATE_ORDER[r.state_now], r.opens_at.timestamp() if r.opens_at else 0))
     if item.cover_image is not None:
         prefetch_related_objects([item.cover_image], "renditions")
+    materials = list(item.materials.select_related("template"))
+    show_reviewed_text(item, item.cover_image, [m.template for m in materials])
     policy = item.policy_page if item.policy_page and item.policy_page.visibility == "live" else None
     return render(request, "talent/detail.html", {
         "item": item, "rounds": live, "archive": [r for r in rounds if r.state_now == RoundState.CLOSED],
-        "materials": list(item.materials.select_related("template")), "policy": policy,
+        "materials": materials, "policy": policy,
         "news": list(item.related_news.published().order_by("-first_published_at", "-pk").only(
             "pk", "title", "created_at", "first_published_at")),
         "enterprises": list(item.enterprises.listed().in_directory_order().only("pk", "name")),

@@ -1,5 +1,5 @@
 """Three people take a page through the admin in a real browser: an editor writes
-and submits it, a reviewer approves 复审, a publisher signs off and publishes.
+and submits it, a reviewer approves 复审, a publisher signs off (签发), which publishes.
 The page is public only after that."""
 
 import pytest
@@ -65,10 +65,8 @@ def test_editor_reviewer_and_publisher_take_a_page_live(live_server, browser, pe
     publisher = login(browser, live_server, "publisher")
     publisher.get_by_role("link", name="人才政策概览").click()
     publisher.wait_for_load_state()
-    press(publisher, "审核通过", note="同意发布")
-    assert publisher.request.get(public_url).status == 404  # approved is not yet public
-    press(publisher, "发布")
-    assert "已发布" in publisher.content()
+    press(publisher, "签发（审核通过并发布）", note="同意发布")  # 签发 publishes: no separate 发布 click
+    assert "已签发，内容已发布" in publisher.content()
     publisher.screenshot(path=artifacts / "flow-3-published.png", full_page=True)
 
     # 4. The public sees it, with its publication date.

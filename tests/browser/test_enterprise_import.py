@@ -84,12 +84,11 @@ def test_editor_imports_a_gbk_csv_and_the_approved_batch_is_public(
     press(reviewer, "审核通过", note="抽查无误")
     assert "已审核通过" in reviewer.content()
 
-    # 4. The publisher signs off (签发) and publishes the batch.
+    # 4. The publisher signs off (签发), which publishes the batch.
     publisher = login(browser, live_server, "publisher")
     publisher.goto(batch_url)
-    press(publisher, "审核通过", note="同意发布")
-    press(publisher, "发布")
-    assert "已发布" in publisher.content()
+    press(publisher, "签发（审核通过并发布）", note="同意发布")  # 签发 publishes the batch
+    assert "已签发，内容已发布" in publisher.content()
     publisher.screenshot(path=artifacts / "import-2-batch-published.png", full_page=True)
 
     # 5. The public finds them in the directory, in pinyin order, and by filter.

@@ -111,9 +111,8 @@ def test_an_editor_publishes_a_release_with_a_photo_and_a_video_processed_by_the
     press(reviewer, "审核通过", note="事实无误")
     publisher = login(browser, live_server, "publisher")
     publisher.goto(change_url)
-    press(publisher, "审核通过", note="同意发布")
-    press(publisher, "发布")
-    assert "已发布" in publisher.content()
+    press(publisher, "签发（审核通过并发布）", note="同意发布")  # 签发 publishes
+    assert "已签发，内容已发布" in publisher.content()
 
     # 5. The public page: <picture> and <video> from processed files.
     reader = browser.new_page()

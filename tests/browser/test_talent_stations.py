@@ -108,9 +108,8 @@ def test_a_programme_goes_live_and_a_reader_downloads_its_round_calendar(live_se
     publisher = login(browser, live_server, "publisher")
     publisher.get_by_role("link", name="高新区青年科技人才计划").click()
     publisher.wait_for_load_state()
-    press(publisher, "审核通过", note="同意发布")
-    press(publisher, "发布")
-    assert "已发布" in publisher.content()
+    press(publisher, "签发（审核通过并发布）", note="同意发布")  # 签发 publishes
+    assert "已签发，内容已发布" in publisher.content()
 
     # 4. A reader finds it under "open now" and downloads the round's calendar file.
     reader = browser.new_context(accept_downloads=True).new_page()

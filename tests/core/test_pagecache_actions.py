@@ -42,7 +42,7 @@ def approved(releases, people, **fields):  # noqa: F811
     release = releases.draft(**fields)
     editorial.submit(release, by=people.editor)
     editorial.approve(release, by=people.reviewer)
-    editorial.approve(release, by=people.publisher)
+    editorial.approve(release, by=people.publisher, publish=False)
     return refresh(release)
 
 

@@ -60,7 +60,7 @@ def pages(people):
         def approved(cls, **kw):
             page = cls.in_review(**kw)
             actions.approve(page, by=people.reviewer)
-            actions.approve(page, by=people.publisher)
+            actions.approve(page, by=people.publisher, publish=False)
             return refresh(page)
 
         @classmethod

@@ -127,10 +127,26 @@ def test_full_flow_through_the_admin_buttons(pages, people):
     url = lambda code: reverse("admin:pages_page_workflow", args=[page.pk, code])  # noqa: E731
     assert client_for(people.editor).post(url("submit"), {"note": ""}).status_code == 302
     assert client_for(people.reviewer).post(url("approve"), {"note": "事实无误"}).status_code == 302
+    # 签发: the last step's button publishes (no separate 发布 click).
+    html = client_for(people.publisher).get(reverse(CHANGE, args=[page.pk])).content.decode()
+    assert "签发（审核通过并发布）" in html and 'name="hold"' in html
     assert client_for(people.publisher).post(url("approve"), {}).status_code == 302
-    assert client_for(people.publisher2).post(url("publish"), {}).status_code == 302
     assert refresh(page).status == Status.PUBLISHED
     assert Client().get(page.get_absolute_url()).status_code == 200
+
+
+def test_the_signer_may_hold_the_publication_to_schedule_it(pages, people):
+    page = pages.draft()
+    url = lambda code: reverse("admin:pages_page_workflow", args=[page.pk, code])  # noqa: E731
+    client_for(people.editor).post(url("submit"), {"note": ""})
+    client_for(people.reviewer).post(url("approve"), {"note": "事实无误"})
+    assert client_for(people.publisher).post(url("approve"), {"hold": "1"}).status_code == 302
+    assert refresh(page).status == Status.APPROVED
+    html = client_for(people.publisher2).get(reverse(CHANGE, args=[page.pk])).content.decode()
+    assert "workflow/publish/" in html and "workflow/schedule/" in html
+    assert "workflow/urgent_publish/" not in html  # every step approved: nothing to skip
+    assert client_for(people.publisher2).post(url("publish"), {}).status_code == 302
+    assert refresh(page).status == Status.PUBLISHED
 
 
 @pytest.mark.parametrize("who, code, data, status, message", [

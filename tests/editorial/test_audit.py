@@ -39,7 +39,7 @@ def approve_step(pages, people):
 def approve_last(pages, people):
     page = pages.in_review()
     actions.approve(page, by=people.reviewer)
-    return page, people.publisher, lambda: actions.approve(page, by=people.publisher, note="同意签发")
+    return page, people.publisher, lambda: actions.approve(page, by=people.publisher, note="同意", publish=False)
 
 
 def request_changes(pages, people):
@@ -187,7 +187,7 @@ CASES = [
     (save_draft, "editorial.save_draft", "published", "draft", ""),
     (submit, "editorial.submit", "draft", "in_review", "请审核"),
     (approve_step, "editorial.approve", "in_review", "in_review", "无误"),
-    (approve_last, "editorial.approve", "in_review", "approved", "同意签发"),
+    (approve_last, "editorial.approve", "in_review", "approved", "同意"),
     (request_changes, "editorial.request_changes", "in_review", "changes_requested", "请核实数据"),
     (publish, "editorial.publish", "approved", "published", "首次发布"),
     (urgent_publish, "editorial.urgent_publish", "in_review", "published", "突发停水"),
@@ -227,6 +227,19 @@ def test_each_action_writes_exactly_one_audit_row(pages, people, setup, action, 
     assert row.note == note
     assert row.content_type == ContentType.objects.get_for_model(Page)
     assert row.object_id == str(item.pk) and row.object_repr == str(refresh(item))
+
+
+def test_signing_off_writes_the_approval_then_the_publication(pages, people):
+    page = pages.in_review()
+    actions.approve(page, by=people.reviewer)
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    actions.approve(page, by=people.publisher, note="同意签发")
+    rows = list(AuditEntry.objects.filter(id__gt=last).order_by("id"))
+    assert [(r.action, r.from_state, r.to_state, r.actor_id) for r in rows] == [
+        ("editorial.approve", "in_review", "approved", people.publisher.pk),
+        ("editorial.publish", "approved", "published", people.publisher.pk),
+    ]
+    assert rows[0].note == "同意签发" and rows[1].note == "首次发布"
 
 
 def test_every_audited_action_is_covered():

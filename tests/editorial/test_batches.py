@@ -24,7 +24,7 @@ def test_publishing_a_batch_publishes_every_member_once(pages, people, django_ca
     assert BatchEntry.objects.filter(batch=batch).count() == 3
     actions.submit(batch, by=people.editor)
     actions.approve(batch, by=people.reviewer)
-    actions.approve(batch, by=people.publisher)
+    actions.approve(batch, by=people.publisher, publish=False)
     assert all(refresh(i).visibility == Visibility.NONE for i in items)  # approved is not yet public
     actions.publish(batch, by=people.publisher2)
     for item in items:
@@ -51,7 +51,7 @@ def test_after_the_batch_is_published_members_are_ordinary_items_again(pages, pe
     batch = create_batch(title="批次", items=[(items[0], items[0].latest_revision)], by=people.editor)
     actions.submit(batch, by=people.editor)
     actions.approve(batch, by=people.reviewer)
-    actions.approve(batch, by=people.publisher)
+    actions.approve(batch, by=people.publisher, publish=False)
     actions.publish(batch, by=people.publisher2)
     assert open_batch_of(items[0]) is None
     actions.save_draft(items[0], by=people.editor, fields={"title": "发布后再修改"})

@@ -100,7 +100,8 @@ def dashboard_queries(user) -> int:
     perms = 0 if user.is_superuser else 2
     overdue = 1 if user.is_superuser or user.has_perm("editorial.publish_content") else 0
     columns = sum(1 for m in models if hasattr(m, "editorial_columns"))
-    return perms + 1 + overdue + 2 * len(models) + columns
+    calendar = 1  # the admin-entered holiday schedule, for the working-day calendar warning
+    return perms + 1 + overdue + 2 * len(models) + columns + calendar
 
 
 def lots_of_work(pages, people, n):
@@ -130,7 +131,11 @@ def test_dashboard_runs_an_exact_number_of_queries_whatever_the_data(pages, peop
         lots_of_work(pages, people, 4)
         many, big = count()
     assert few == many
-    assert len(big["overdue_tasks"]) >= len(small["overdue_tasks"]) > 0
+    if who == "editor":
+        # Every step here is of the editor's own submissions: never their task (issue 15).
+        assert big["my_tasks"] == small["my_tasks"] == [] and big["overdue_tasks"] == []
+    else:
+        assert len(big["overdue_tasks"]) >= len(small["overdue_tasks"]) > 0
     if who == "editor":
         assert len(big["my_drafts"]) > len(small["my_drafts"]) > 0
     assert len(big["awaiting_retrospective"]) == 5

@@ -25,7 +25,7 @@ def approve_step(pages, people):
 def approve_last(pages, people):
     page = pages.in_review()
     actions.approve(page, by=people.reviewer)
-    return lambda: actions.approve(page, by=people.publisher)
+    return lambda: actions.approve(page, by=people.publisher, publish=False)
 
 
 def request_changes(pages, people):
@@ -132,7 +132,7 @@ def test_approved_mail_goes_to_the_authors_in_chinese(
     actions.approve(page, by=people.reviewer)
     mailoutbox.clear()
     _mails(django_capture_on_commit_callbacks, broker_queue,
-           lambda: actions.approve(page, by=people.publisher, note="可以发布"))
+           lambda: actions.approve(page, by=people.publisher, note="可以发布", publish=False))
     assert sorted(m.to[0] for m in mailoutbox) == ["editor2@example.gov.cn", "editor@example.gov.cn"]
     mail = mailoutbox[0]
     assert mail.subject == "【审核通过】高新区人才政策解读"
@@ -174,7 +174,7 @@ def test_users_can_opt_out_of_approved_and_published_mail(
     actions.submit(page, by=people.editor)
     actions.approve(page, by=people.reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.approve(page, by=people.publisher)
+        actions.approve(page, by=people.publisher, publish=False)
         actions.publish(page, by=people.publisher2)
     broker_queue.run(only="editorial.send_notification")
     label = {"approved": "【审核通过】", "published": "【已发布】"}

@@ -75,7 +75,7 @@ def batch_publish(pages, people):
     batch = create_batch(title="批次", items=[(i, i.latest_revision) for i in items], by=people.editor)
     actions.submit(batch, by=people.editor)
     actions.approve(batch, by=people.reviewer)
-    actions.approve(batch, by=people.publisher)
+    actions.approve(batch, by=people.publisher, publish=False)
     return lambda: actions.publish(batch, by=people.publisher2)
 
 

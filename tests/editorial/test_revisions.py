@@ -59,7 +59,7 @@ def test_publishing_applies_fields_m2m_and_children(pages, people):
                        children={"links": [{"position": 0, "title": "链接", "url": "/x/"}]})
     actions.submit(page, by=people.editor)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher)
+    actions.approve(page, by=people.publisher, publish=False)
     actions.publish(page, by=people.publisher2, major=False)
     row = refresh(page)
     assert row.title == "新标题" and list(row.clusters.all()) == [cluster]

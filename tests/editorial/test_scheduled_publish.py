@@ -18,7 +18,7 @@ def republish_ready(page, people, **fields):
     actions.save_draft(page, by=people.editor, fields=fields)
     actions.submit(page, by=people.editor)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher)
+    actions.approve(page, by=people.publisher, publish=False)
     return refresh(page)
 
 

@@ -37,7 +37,7 @@ def test_important_and_sensitive_items_get_three_reviews(pages, people, tier):
     assert [s["name"] for s in round_.steps] == ["初审", "复审", "终审（签发）"]
     actions.approve(page, by=people.editor2)      # 初审 by another editor
     actions.approve(page, by=people.reviewer)     # 复审
-    actions.approve(page, by=people.publisher)    # 终审
+    actions.approve(page, by=people.publisher, publish=False)    # 终审
     assert refresh(page).status == Status.APPROVED
 
 
@@ -131,7 +131,7 @@ def test_author_cannot_publish_own_work(pages, people):
     page = pages.draft(by=people.publisher)
     actions.submit(page, by=people.publisher)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher2)
+    actions.approve(page, by=people.publisher2, publish=False)
     with pytest.raises(NotAllowed, match="作者不能发布"):
         actions.publish(page, by=people.publisher)
 
@@ -140,9 +140,9 @@ def test_superusers_obey_the_two_person_rule_by_default(pages, people, settings)
     page = pages.draft(by=people.superuser)
     actions.submit(page, by=people.superuser)
     with pytest.raises(NotAllowed):
-        actions.approve(page, by=people.superuser)
+        actions.approve(page, by=people.superuser, publish=False)
     settings.PARKPORTAL_EDITORIAL_SUPERUSER_EXEMPT = True
-    actions.approve(page, by=people.superuser)
+    actions.approve(page, by=people.superuser, publish=False)
 
 
 # --- Request changes ------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_republishing_asks_major_or_minor(pages, people):
     actions.save_draft(page, by=people.editor, fields={"title": "修订"})
     actions.submit(page, by=people.editor)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher)
+    actions.approve(page, by=people.publisher, publish=False)
     with pytest.raises(ValidationError, match="重大更新还是一般更新"):
         actions.publish(page, by=people.publisher2)
     with pytest.raises(ValidationError, match="更新说明"):
@@ -217,7 +217,7 @@ def test_major_change_moves_the_public_update_time_and_minor_does_not(pages, peo
         actions.save_draft(page, by=people.editor, fields={"body": f"<p>{timezone.now()}</p>"})
         actions.submit(page, by=people.editor)
         actions.approve(page, by=people.reviewer)
-        actions.approve(page, by=people.publisher)
+        actions.approve(page, by=people.publisher, publish=False)
         actions.publish(page, by=people.publisher2, major=major, change_note=note)
 
     new_version(False)

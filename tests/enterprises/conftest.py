@@ -74,7 +74,7 @@ def enterprises(people, kinds):
             item = cls.draft(**kw)
             editorial.submit(item, by=kw.get("by") or people.editor)
             editorial.approve(item, by=people.reviewer)
-            editorial.approve(item, by=people.publisher)
+            editorial.approve(item, by=people.publisher, publish=False)
             editorial.publish(item, by=people.publisher2)
             return refresh(item)
 
@@ -100,7 +100,7 @@ def platforms(people, kinds):
             item = cls.draft(**kw)
             editorial.submit(item, by=people.editor)
             editorial.approve(item, by=people.reviewer)
-            editorial.approve(item, by=people.publisher)
+            editorial.approve(item, by=people.publisher, publish=False)
             editorial.publish(item, by=people.publisher2)
             return refresh(item)
 

@@ -126,7 +126,7 @@ def test_reimport_after_publication_is_unchanged_and_a_changed_cell_is_one_new_v
     job.refresh_from_db()
     batch = ReviewBatch.objects.get(pk=job.batch_id)
     editorial.approve(batch, by=people.reviewer)
-    editorial.approve(batch, by=people.publisher)
+    editorial.approve(batch, by=people.publisher, publish=False)
     editorial.publish(batch, by=people.publisher2)
     assert Enterprise.objects.listed().count() == 2
 
@@ -165,7 +165,7 @@ def test_the_reviewer_sees_the_batch_diff_new_rows_from_their_revisions_and_chan
     html = reviewer.get(f"/admin/editorial/reviewbatch/{first.pk}/change/").content.decode()
     assert "长春中路1号" in html and "国家高新技术企业、瞪羚企业" in html
     editorial.approve(first, by=people.reviewer)
-    editorial.approve(first, by=people.publisher)
+    editorial.approve(first, by=people.publisher, publish=False)
     editorial.publish(first, by=people.publisher2)
 
     data_rows[1][7] = "乌鲁木齐高新区（新市区）新地址88号"
@@ -304,7 +304,7 @@ def test_the_batch_approval_publishes_the_imported_enterprises(editor_client, pe
     with pytest.raises(actions.NotAllowed):
         editorial.approve(batch, by=people.editor)  # the importer cannot approve their own batch
     editorial.approve(batch, by=people.reviewer)
-    editorial.approve(batch, by=people.publisher)
+    editorial.approve(batch, by=people.publisher, publish=False)
     assert Enterprise.objects.listed().count() == 0
     editorial.publish(batch, by=people.publisher2)
     assert Enterprise.objects.listed().count() == 3

@@ -18,7 +18,7 @@ def publish(item, people):
     first = refresh(item).first_published_at is None
     editorial.submit(item, by=people.editor)
     editorial.approve(item, by=people.reviewer)
-    editorial.approve(item, by=people.publisher)
+    editorial.approve(item, by=people.publisher, publish=False)
     editorial.publish(item, by=people.publisher2, major=None if first else False)
     return refresh(item)
 

@@ -43,7 +43,7 @@ def test_enterprise_user_proposes_an_edit_that_staff_review_and_publish(client, 
     assert "长春中路1号" in client.get(item.get_absolute_url()).content.decode()
 
     editorial.approve(item, by=people.reviewer)
-    editorial.approve(item, by=people.publisher)
+    editorial.approve(item, by=people.publisher, publish=False)
     editorial.publish(item, by=people.publisher2, major=False)
     assert "高新街88号" in client.get(item.get_absolute_url()).content.decode()
 

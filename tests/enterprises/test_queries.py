@@ -39,7 +39,7 @@ def mention(releases, people):
             release = refresh(release)
             editorial.submit(release, by=people.editor)
             editorial.approve(release, by=people.reviewer)
-            editorial.approve(release, by=people.publisher)
+            editorial.approve(release, by=people.publisher, publish=False)
             editorial.publish(release, by=people.publisher2)
 
     return make

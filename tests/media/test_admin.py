@@ -100,3 +100,80 @@ def test_a_video_upload_through_the_admin_without_ffmpeg_shows_a_chinese_error_n
         })
     assert response.status_code == 200 and "视频处理组件（FFmpeg" in response.content.decode()
     assert not Video.objects.exists()
+
+
+# --- Issue 15: focal points are form errors in Chinese, never a 500 --------------------------
+
+@pytest.mark.parametrize("focal, field_error", [
+    ({"focal_x": "0.5", "focal_y": ""}, "焦点需同时填写横坐标和纵坐标"),
+    ({"focal_x": "", "focal_y": "0.3"}, "焦点需同时填写横坐标和纵坐标"),
+    ({"focal_x": "1.5", "focal_y": "0.2"}, "焦点坐标应在 0 到 1 之间"),
+])
+def test_a_bad_focal_point_on_upload_is_a_chinese_form_error(editor_client, media_storage, focal, field_error):
+    response = editor_client.post("/admin/media/image/add/", {
+        "upload": samples.photo(), "title": "生产线", "alt_text": "五层共挤生产线", **focal,
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist' in html and field_error in html
+    assert "media_image_focal_point_in_range" not in html
+    assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize("focal, message", [
+    ({"focal_x": "0.5", "focal_y": ""}, "焦点需同时填写横坐标和纵坐标"),
+    ({"focal_x": "0.5", "focal_y": "7"}, "焦点坐标应在 0 到 1 之间"),
+    ({"focal_x": "-0.1", "focal_y": "0.5"}, "焦点坐标应在 0 到 1 之间"),
+])
+def test_a_bad_focal_point_on_edit_is_a_chinese_form_error(editor_client, media_storage, focal, message):
+    image = actions.upload_image(samples.photo(), by=editor_client.editor, title="生产线", alt_text="五层共挤生产线")
+    response = editor_client.post(f"/admin/media/image/{image.pk}/change/", {
+        "title": "生产线", "alt_text": "五层共挤生产线", "caption": "", "credit": "", "copyright": "", **focal,
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "media_image_focal_point_in_range" not in html
+    image.refresh_from_db()
+    assert image.focal_x is None and image.focal_y is None
+
+
+def test_the_focal_point_constraint_speaks_chinese(editor_client, media_storage):
+    from django.core.exceptions import ValidationError
+
+    image = actions.upload_image(samples.photo(), by=editor_client.editor, alt_text="五层共挤生产线")
+    image.focal_x, image.focal_y = 0.5, None
+    with pytest.raises(ValidationError) as exc_info:
+        image.validate_constraints()
+    assert "焦点须同时填写横坐标和纵坐标" in str(exc_info.value)
+
+
+# --- Issue 15: the same file uploaded again is never a silent loss of the new title ---------
+
+def test_uploading_the_same_attachment_again_says_the_new_title_was_not_saved(editor_client, media_storage):
+    data = samples.pdf_bytes()
+    editor_client.post("/admin/media/attachment/add/", {"upload": samples.upload(data, "a.pdf"), "title": "申报指南"})
+    response = editor_client.post(
+        "/admin/media/attachment/add/", {"upload": samples.upload(data, "b.pdf"), "title": "2027年申报指南"}, follow=True,
+    )
+    html = response.content.decode()
+    assert Attachment.objects.count() == 1 and Attachment.objects.get().title == "申报指南"
+    assert "该文件此前已上传过（“申报指南”" in html and "您新填写的标题“2027年申报指南”没有保存" in html
+
+
+def test_uploading_the_same_video_again_says_so(editor_client, media_storage, tmp_path):
+    clip = samples.video_bytes(tmp_path=tmp_path)
+    editor_client.post("/admin/media/video/add/", {"upload": samples.upload(clip, "a.mp4"), "title": "园区宣传片",
+                                                   "captions_language": "zh-Hans"})
+    response = editor_client.post("/admin/media/video/add/", {
+        "upload": samples.upload(clip, "b.mp4"), "title": "新的宣传片标题", "captions_language": "zh-Hans",
+    }, follow=True)
+    html = response.content.decode()
+    assert Video.objects.count() == 1 and Video.objects.get().title == "园区宣传片"
+    assert "该文件此前已上传过（“园区宣传片”" in html and "您新填写的标题“新的宣传片标题”没有保存" in html
+
+
+def test_a_reupload_fills_a_blank_title_without_a_warning_about_it(editor_client, media_storage):
+    data = samples.pdf_bytes()
+    attachment = actions.upload_attachment(samples.upload(data, "a.pdf"), by=editor_client.editor, title="")
+    again = actions.upload_attachment(samples.upload(data, "a.pdf"), by=editor_client.editor, title="")
+    assert again.pk == attachment.pk and again.reused and again.ignored == {}

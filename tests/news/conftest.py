@@ -76,7 +76,7 @@ def releases(people):  # noqa: F811
             release = cls.draft(**kw)
             editorial.submit(release, by=people.editor)
             editorial.approve(release, by=people.reviewer)
-            editorial.approve(release, by=people.publisher)
+            editorial.approve(release, by=people.publisher, publish=False)
             editorial.publish(release, by=people.publisher2)
             return refresh(release)
 

@@ -121,7 +121,7 @@ def test_page_detail_runs_an_exact_number_of_queries_whatever_the_data(client, p
     actions.save_draft(page, by=people.editor, fields={"body": "<p>新版本</p>"})
     actions.submit(page, by=people.editor)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher)
+    actions.approve(page, by=people.publisher, publish=False)
     actions.publish(page, by=people.publisher2, major=True, change_note="补充了内容。")
     with django_assert_num_queries(DETAIL_QUERIES):
         html = client.get(url).content.decode()

@@ -37,7 +37,7 @@ def test_major_change_note_and_update_time_are_public(client, pages, people):
     actions.save_draft(page, by=people.editor, fields={"body": "<p>联系电话已更新。</p>"})
     actions.submit(page, by=people.editor)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher)
+    actions.approve(page, by=people.publisher, publish=False)
     actions.publish(page, by=people.publisher2, major=True, change_note="更新了咨询电话。")
     html = client.get(page.get_absolute_url()).content.decode()
     assert "更新时间" in html and "更新了咨询电话。" in html

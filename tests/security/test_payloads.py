@@ -141,7 +141,7 @@ def site(db, tmp_path, settings, pages, people):
         ]})
         editorial_actions.submit(refresh(page), by=people.editor)
         editorial_actions.approve(refresh(page), by=people.reviewer)
-        editorial_actions.approve(refresh(page), by=people.publisher)
+        editorial_actions.approve(refresh(page), by=people.publisher, publish=False)
         editorial_actions.publish(refresh(page), by=people.publisher2, change_note=payload)
         stored.append(refresh(page).get_absolute_url())
     footer = SiteSettings.load() if hasattr(SiteSettings, "load") else SiteSettings.objects.get(pk=1)

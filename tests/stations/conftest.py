@@ -46,7 +46,7 @@ def stations(people):  # noqa: F811
             station = cls.draft(**kw)
             editorial.submit(station, by=people.editor)
             editorial.approve(station, by=people.reviewer)
-            editorial.approve(station, by=people.publisher)
+            editorial.approve(station, by=people.publisher, publish=False)
             editorial.publish(station, by=people.publisher2)
             return refresh(station)
 

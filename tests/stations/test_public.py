@@ -103,7 +103,7 @@ def test_a_draft_station_is_not_public_and_the_workflow_takes_it_live(stations, 
     with pytest.raises(NotAllowed):
         editorial.approve(station, by=people.editor2)
     editorial.approve(station, by=people.reviewer)
-    editorial.approve(station, by=people.publisher)
+    editorial.approve(station, by=people.publisher, publish=False)
     with pytest.raises(NotAllowed):
         editorial.publish(station, by=people.editor)
     editorial.publish(station, by=people.publisher2)

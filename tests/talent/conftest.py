@@ -51,7 +51,7 @@ def programmes(people):  # noqa: F811
             programme = cls.draft(**kw)
             editorial.submit(programme, by=people.editor)
             editorial.approve(programme, by=people.reviewer)
-            editorial.approve(programme, by=people.publisher)
+            editorial.approve(programme, by=people.publisher, publish=False)
             editorial.publish(programme, by=people.publisher2)
             return refresh(programme)
 

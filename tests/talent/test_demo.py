@@ -27,7 +27,7 @@ def test_the_demo_publishes_programmes_and_stations_through_the_workflow_idempot
     publishers = set(AuditEntry.objects.filter(
         action="editorial.publish", content_type__model__in=["talentprogramme", "servicestation"]
     ).values_list("actor__username", flat=True))
-    assert publishers == {"publisher2"}
+    assert publishers == {"publisher"}  # 签发: the signer's approval publishes
     counts = (TalentProgramme.objects.count(), ApplicationRound.objects.count(), ServiceStation.objects.count())
     call_command("load_demo")
     assert (TalentProgramme.objects.count(), ApplicationRound.objects.count(), ServiceStation.objects.count()) == counts

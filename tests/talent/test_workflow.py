@@ -29,7 +29,7 @@ def test_editor_reviewer_and_publisher_take_a_programme_live(programmes, people,
     programme = programmes.draft(name="十百千人才引进计划", rounds=[ROUND])
     editorial.submit(programme, by=people.editor)
     editorial.approve(programme, by=people.reviewer)
-    editorial.approve(programme, by=people.publisher)
+    editorial.approve(programme, by=people.publisher, publish=False)
     editorial.publish(programme, by=people.publisher2)
     programme = refresh(programme)
     assert programme.status == Status.PUBLISHED
@@ -51,7 +51,7 @@ def test_an_author_cannot_publish_and_an_editor_cannot_approve(programmes, peopl
     with pytest.raises(NotAllowed):
         editorial.approve(programme, by=people.editor2)
     editorial.approve(programme, by=people.reviewer)
-    editorial.approve(programme, by=people.publisher)
+    editorial.approve(programme, by=people.publisher, publish=False)
     with pytest.raises(NotAllowed):
         editorial.publish(programme, by=people.editor)
     with pytest.raises(InvalidTransition):
@@ -71,7 +71,7 @@ def test_a_new_round_in_a_draft_goes_live_only_when_published(programmes, people
     assert "2026年度第二批" not in client.get(programme.get_absolute_url()).content.decode()
     editorial.submit(programme, by=people.editor)
     editorial.approve(programme, by=people.reviewer)
-    editorial.approve(programme, by=people.publisher)
+    editorial.approve(programme, by=people.publisher, publish=False)
     editorial.publish(programme, by=people.publisher2, major=False)
     assert set(ApplicationRound.objects.public().values_list("title", flat=True)) == {first.title, "2026年度第二批"}
     # The published round kept its id: its calendar link is stable.

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
-from apps.core.errors import require, require_state
+from apps.core.errors import InvalidTransition, require, require_state
 
 from .. import checks, rules, signals
 from ..models import ReviewBatch, ReviewRound, RoundStatus, Status, TaskStatus
@@ -14,7 +14,11 @@ from ..notifications import notify
 from .base import last_round, lock_for_update, open_round, ref, require_text, update
 from .batches import publish_members
 from .golive import go_live
-from .review import authors_of_version, may_publish_urgently
+from .versions import authors_of_version, may_publish_urgently, refresh_media_text
+
+
+# States from which an urgent publication skips something (a review not done yet).
+URGENT_PUBLISHABLE = (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED)
 
 
 def check_change_note(current, major, change_note) -> tuple[bool, str]:
@@ -32,6 +36,12 @@ def require_publisher(by, round_, permission=rules.PUBLISH) -> None:
     require(by.is_active and by.has_perm(permission), _("您没有发布内容的权限。"))
     if round_ is not None:
         require(rules.passes_two_person_rule(by, round_), _("双人审核规则：作者不能发布自己的稿件。"))
+
+
+def may_sign_off(by, round_) -> bool:
+    """Whether approving the last step of ``round_`` may also publish it (签发):
+    the approver could press 发布 afterwards."""
+    return by.is_active and by.has_perm(rules.PUBLISH) and rules.passes_two_person_rule(by, round_)
 
 
 def publish_version(current, *, by, revision, major, change_note, now=None) -> str:
@@ -67,8 +77,14 @@ def urgent_publish(item, *, by, reason: str, major: bool | None = None, change_n
     reason = require_text(reason, _("紧急发布必须填写理由。"))
     current = lock_for_update(item)
     require(by.is_active and by.has_perm(rules.URGENT_PUBLISH), _("您没有紧急发布的权限。"))
+    # Urgent publishing skips reviews: once every step has approved, there is nothing
+    # left to skip, and 发布 (or 定时发布) is the way.
     require_state(
-        current.status in (Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED),
+        current.status != Status.APPROVED,
+        _("该内容已通过全部审核，请直接发布或定时发布，无需紧急发布。"),
+    )
+    require_state(
+        current.status in URGENT_PUBLISHABLE,
         _("该内容当前不能紧急发布（当前：%(status)s）。") % {"status": current.get_status_display()},
     )
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
@@ -78,6 +94,9 @@ def urgent_publish(item, *, by, reason: str, major: bool | None = None, change_n
         _("双人审核规则：编辑或提交该版本的人不能发布它，紧急发布也不例外。"),
     )
     major, change_note = check_change_note(current, major, change_note)
+    # What goes live unreviewed still meets every submission rule (alt text, media
+    # processed, captions): urgency skips the reviewers, not the checks.
+    refresh_media_text(current, by=by)
     # Urgent publishing is no escape from the checks (a serious wording error blocks it too).
     checks.require_no_problems(current, stage=checks.URGENT_PUBLISH, by=by, revision=current.latest_revision)
     now = timezone.now()

@@ -10,41 +10,16 @@ from apps.core.audit import audit
 from apps.core.calendar import add_workdays
 from apps.core.errors import InvalidTransition, require, require_state
 
-from .. import checks, rules
+from .. import checks, rules, signals
 from ..chains import NoReviewChain, chain_for, steps_of
-from ..models import Revision, ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
+from ..models import ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
 from ..notifications import notify
 from .base import (
     StaleStep, last_round, lock_for_update, open_round, ref, refuse_if_batched, refuse_if_locked_by_other,
     require_text, update,
 )
-
-
-def authors_of_version(item) -> list[int]:
-    """Everyone who saved a revision since the public version (all, if never published)."""
-    revisions = Revision.objects.filter(**ref(item))
-    if item.live_revision_id:
-        revisions = revisions.filter(id__gt=item.live_revision_id)
-    return sorted(set(revisions.values_list("created_by_id", flat=True)))
-
-
-def _submitters_of_version(item) -> set[int]:
-    """Who sent the latest version to review (the open round's submitter, and any
-    earlier round of the same revision): they may not publish it either."""
-    if not item.latest_revision_id:
-        return set()
-    return set(
-        ReviewRound.objects.filter(**ref(item), revision_id=item.latest_revision_id)
-        .exclude(status=RoundStatus.URGENT).values_list("submitted_by_id", flat=True)
-    )
-
-
-def may_publish_urgently(by, item) -> bool:
-    """The two-person rule for urgent publishing: neither an author of the version
-    nor whoever submitted it."""
-    if rules.exempt_from_two_person_rule(by):
-        return True
-    return by.pk not in authors_of_version(item) and by.pk not in _submitters_of_version(item)
+from .publishing import check_change_note, may_sign_off, publish_version
+from .versions import authors_of_version, may_publish_urgently, refresh_media_text  # noqa: F401 - re-exported
 
 
 def _open_task(round_, position: int, now=None) -> ReviewTask:
@@ -68,9 +43,11 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
     refuse_if_locked_by_other(current, by)
     refuse_if_batched(current)
+    refresh_media_text(current, by=by)
     checks.require_no_problems(current, stage=checks.SUBMIT, by=by, revision=current.latest_revision)
     try:
-        steps = steps_of(chain_for(current))
+        chain = chain_for(current)
+        steps = steps_of(chain)
     except NoReviewChain:
         raise InvalidTransition(_("没有适用于该内容的审核流程，请联系站点管理员配置。"))
 
@@ -89,6 +66,7 @@ def submit(item, *, by, note: str = "") -> ReviewRound:
         **ref(current), item_repr=str(current)[:300], revision=current.latest_revision,
         sensitivity=current.sensitivity, steps=steps, current_step=start, submitted_by=by,
         authors=sorted(set(authors_of_version(current)) | {by.pk}),
+        distinct_reviewers=chain.distinct_reviewers, last_approval_publishes=chain.last_approval_publishes,
     )
     task = _open_task(round_, start)
     from_status = current.status
@@ -128,31 +106,57 @@ def _require_reviewer(by, round_, task):
         rules.passes_two_person_rule(by, round_),
         _("双人审核规则：您编辑或提交了该版本，不能审核自己的稿件。"),
     )
+    if round_.distinct_reviewers:
+        earlier = round_.tasks.filter(status=TaskStatus.APPROVED, decided_by=by).exclude(pk=task.pk).first()
+        require(
+            earlier is None,
+            _("三审须由不同的人完成：您已在本轮审核中通过了“%(done)s”，“%(step)s”须由其他人审核。")
+            % {"done": earlier.name if earlier else "", "step": task.name},
+        )
 
 
 @transaction.atomic
-def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None = None) -> ReviewTask:
+def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None = None,
+            publish: bool = True, major: bool | None = None, change_note: str = "") -> ReviewTask:
     """Decide the open step. Pass ``expected_task`` (what the reviewer saw) so that
-    a stale or repeated click never approves the next step."""
+    a stale or repeated click never approves the next step.
+
+    签发: when the chain says its last approval publishes (the default), approving
+    the last step publishes the approved version at once, if the approver may
+    publish it; ``publish=False`` only approves (to schedule it afterwards).
+    Republishing asks ``major`` / ``change_note`` as ``publish`` does."""
     current = lock_for_update(item)
     round_, task = _current_task(current, expected_task)
     _require_reviewer(by, round_, task)
     now = timezone.now()
-    ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
     next_position = task.position + 1
-    if next_position < len(round_.steps):
+    last_step = next_position >= len(round_.steps)
+    signs_off = last_step and publish and round_.last_approval_publishes and may_sign_off(by, round_)
+    if signs_off:
+        major, change_note = check_change_note(current, major, change_note)
+        # 签发 is a publish: the publish gate's checks (a serious wording error …) apply.
+        checks.require_no_problems(current, stage=checks.PUBLISH, by=by, revision=round_.revision)
+    ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
+    if not last_step:
         ReviewRound.objects.filter(pk=round_.pk).update(current_step=next_position)
         next_task = _open_task(round_, next_position, now)
         audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.IN_REVIEW,
               note=note, step=task.name, next_step=next_task.name)
         notify("review_requested", current, group_id=next_task.group_id, user_id=next_task.assignee_id, by=by,
                extra={"step": next_task.name})
-    else:
-        ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.APPROVED, finished_at=now)
-        update(current, status=Status.APPROVED)
-        audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.APPROVED,
-              note=note, step=task.name)
+        return task
+    ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.APPROVED, finished_at=now)
+    update(current, status=Status.APPROVED)
+    audit(current, "editorial.approve", by=by, from_state=Status.IN_REVIEW, to_state=Status.APPROVED,
+          note=note, step=task.name)
+    if not signs_off:
         notify("approved", current, user_ids=round_.authors, by=by, extra={"note": note})
+        return task
+    was = publish_version(current, by=by, revision=round_.revision, major=major, change_note=change_note, now=now)
+    audit(current, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
+          note=change_note, major=major, revision=round_.revision.number, step=task.name, signed_off=True)
+    notify("published", current, user_ids=round_.authors, by=by)
+    signals.send_published(current)
     return task
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import actions
+from ..models import Status
 
 BASE_REVISION_FIELD = "_editorial_base_revision"
 
@@ -28,6 +29,8 @@ ACTION_LABELS = {
     "unlock": gettext_lazy("解除锁定"),
 }
 # Which inputs each button's form asks for.
+SIGN_OFF_LABEL = gettext_lazy("签发（审核通过并发布）")
+SIGN_OFF_INPUTS = ["note", "major", "change_note", "hold"]
 ACTION_INPUTS = {
     "submit": ["note"],
     "approve": ["note"],
@@ -78,7 +81,13 @@ def run_action(code: str, item, user, data) -> str:
         actions.submit(item, by=user, note=note)
         return _("已提交审核。")
     if code == "approve":
-        actions.approve(item, by=user, note=note, expected_task=_parse_task(data.get("task")))
+        actions.approve(
+            item, by=user, note=note, expected_task=_parse_task(data.get("task")),
+            publish=not data.get("hold"), major=_parse_major(data.get("major")),
+            change_note=data.get("change_note", ""),
+        )
+        if type(item)._base_manager.filter(pk=item.pk, status=Status.PUBLISHED).exists():
+            return _("已签发，内容已发布。")
         return _("已审核通过。")
     if code == "request_changes":
         actions.request_changes(item, by=user, note=note, expected_task=_parse_task(data.get("task")))

@@ -79,7 +79,7 @@ class ReviewBatchAdmin(EditorialAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("统计"))
     def summary_view(self, obj):
-        return "；".join(f"{k}：{v}" for k, v in (obj.summary or {}).items()) or "—"
+        return "；".join(f"{label}：{value}" for label, value in obj.summary_items()) or "—"
 
     @admin.display(description=gettext_lazy("变更预览"))
     def preview_table(self, obj):

@@ -14,18 +14,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
-from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.fields import RichTextField
 from apps.core.textclean import traditional_fields, with_pasted_text_cleaning
 
 from .. import actions, checks
-from ..availability import available_actions
+from ..availability import available_actions, signs_off
 from ..diff import compare
+from ..history import timeline
 from ..models import PreviewLink, ReviewComment, ReviewRound, Revision, RoundStatus, Status, TaskStatus, Visibility
 from ..public import render_revision
 from ..snapshots import draft_workspace, serialize
-from .buttons import ACTION_INPUTS, ACTION_LABELS, BASE_REVISION_FIELD, run_action
+from .buttons import ACTION_INPUTS, ACTION_LABELS, BASE_REVISION_FIELD, SIGN_OFF_INPUTS, SIGN_OFF_LABEL, run_action
 
 
 def _posted_id(request, name: str) -> int:
@@ -69,6 +69,16 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
 
     change_form_template = "editorial/admin/change_form.html"
+
+    def get_view_on_site_url(self, obj=None):
+        """"在站点上查看": the public page once there is one; before the first
+        publication, the preview of the latest version (the public URL would be a 404)."""
+        if obj is not None and not obj.has_public_content and obj.latest_revision_id:
+            opts = self.model._meta
+            return reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_preview", args=[obj.pk, obj.latest_revision.number]
+            )
+        return super().get_view_on_site_url(obj)
     editorial_list_filters = ("status", "visibility", "sensitivity", "awaiting_retrospective_review")
 
     # --- lists ------------------------------------------------------------------
@@ -252,6 +262,8 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         prefix = f"admin:{opts.app_label}_{opts.model_name}"
         for button in buttons:
             button["url"] = reverse(f"{prefix}_workflow", args=[obj.pk, button["code"]])
+            if button["code"] == "approve" and signs_off(rounds[0] if rounds else None, open_task, request.user):
+                button["label"], button["inputs"] = SIGN_OFF_LABEL, SIGN_OFF_INPUTS
         revisions = list(Revision.objects.filter(**ref).select_related("created_by")[:15])
         compare_url = reverse(f"{prefix}_compare", args=[obj.pk])
         for revision in revisions:
@@ -264,7 +276,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             "editorial_check_panels": checks.panels(request, obj),
             "editorial_buttons": buttons,
             "editorial_rounds": rounds,
-            "editorial_timeline": list(history_of(obj)[:30]),
+            "editorial_timeline": timeline(obj),
             "editorial_comments": comments,
             "editorial_revisions": revisions,
             "editorial_links": list(PreviewLink.objects.filter(**ref).select_related("created_by", "revision")[:10]),

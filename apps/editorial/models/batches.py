@@ -8,6 +8,13 @@ from .content import EditorialModel, ObjectRef, Status, Visibility
 from .revisions import Revision
 
 
+# Labels of the counts a batch's maker puts in ``summary`` (an import's outcome).
+SUMMARY_LABELS = {
+    "new": _("新增"), "updated": _("更新"), "unchanged": _("未变化"), "invalid": _("有错误"),
+    "duplicates": _("重复"), "total": _("合计"),
+}
+
+
 class ReviewBatch(EditorialModel):
     """Many drafts reviewed as one unit (e.g. a spreadsheet import).
 
@@ -34,6 +41,10 @@ class ReviewBatch(EditorialModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def summary_items(self) -> list[tuple[str, object]]:
+        """The counts with Chinese labels (a key without a label is shown as it is)."""
+        return [(str(SUMMARY_LABELS.get(key, key)), value) for key, value in (self.summary or {}).items()]
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -106,6 +106,10 @@ class EditorialModel(TimeStampedModel):
     )
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True, editable=False)
     schedule_error = models.TextField(_("定时发布失败原因"), blank=True, editable=False)
+    # The reviewed text of the media this version shows (alt text, captions, titles),
+    # copied from the media library when the version is saved or submitted; public
+    # pages show it instead of the library's current text (apps/editorial/media_text.py).
+    media_text = models.JSONField(_("媒体文字"), default=dict, blank=True, editable=False)
 
     objects = EditorialQuerySet.as_manager()
 

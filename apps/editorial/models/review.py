@@ -20,6 +20,15 @@ class ReviewChain(models.Model):
         help_text=_("留空表示适用于所有内容类型的默认流程"),
     )
     sensitivity = models.CharField(_("敏感等级"), max_length=10, choices=Sensitivity.choices)
+    distinct_reviewers = models.BooleanField(
+        _("每一步须由不同的人审核"), default=True,
+        help_text=_("勾选后，同一轮审核中已通过某一步的人（包括超级管理员和兼任多个角色的人）不能再通过其他步骤。"
+                    "默认：重要、敏感内容开启。"),
+    )
+    last_approval_publishes = models.BooleanField(
+        _("最后一步通过即发布（签发）"), default=True,
+        help_text=_("勾选后，最后一步（终审、签发）通过时内容即发布，无需再点“发布”；已定时的内容按定时发布。"),
+    )
 
     class Meta:
         verbose_name = _("审核流程")
@@ -78,6 +87,9 @@ class ReviewRound(ObjectRef):
     sensitivity = models.CharField(_("敏感等级"), max_length=10, choices=Sensitivity.choices)
     steps = models.JSONField(_("审核步骤"), help_text=_("提交时的流程副本"))
     current_step = models.PositiveSmallIntegerField(_("当前步骤"), default=0)
+    # Copied from the chain at submission, like the steps.
+    distinct_reviewers = models.BooleanField(_("每一步须由不同的人审核"), default=False)
+    last_approval_publishes = models.BooleanField(_("最后一步通过即发布"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.IN_PROGRESS)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"

@@ -12,12 +12,12 @@ fixtures). Nothing here imports ``tasks``: work is queued by task name
 
 from ..processing import PermanentFailure, process_image, process_video, record_failure, record_retry, sweep_stale
 from .attachments import update_attachment, upload_attachment, validate_attachment
-from .images import IMAGE_FIELDS, update_image, upload_image, validate_image
+from .images import IMAGE_FIELDS, focal_problems, update_image, upload_image, validate_image
 from .reprocessing import reprocess
 from .videos import VIDEO_FIELDS, set_video_captions, update_video, upload_video, validate_captions, validate_video
 
 __all__ = [
-    "IMAGE_FIELDS", "VIDEO_FIELDS", "PermanentFailure",
+    "IMAGE_FIELDS", "VIDEO_FIELDS", "PermanentFailure", "focal_problems",
     "process_image", "process_video", "record_failure", "record_retry", "reprocess", "set_video_captions",
     "sweep_stale", "update_attachment", "update_image", "update_video", "upload_attachment", "upload_image",
     "upload_video", "validate_attachment", "validate_captions", "validate_image", "validate_video",

@@ -37,10 +37,12 @@ def upload_attachment(file, *, by, title: str = "") -> Attachment:
     require(by.has_perm("media.add_attachment"), _("您没有上传附件的权限。"))
     data, kind = validate_attachment(file)
     content_hash = hashlib.sha256(data).hexdigest()
-    title = title.strip() or os.path.splitext(name_of(file))[0] or _("附件")
+    given = title.strip()
+    title = given or os.path.splitext(name_of(file))[0] or _("附件")
     existing = Attachment.objects.select_for_update().filter(content_hash=content_hash).first()
     if existing is not None:
-        return reuse(existing, by=by, meta={"title": title}, task=None, action="media.reuse_attachment")
+        # Only a title the uploader typed can differ from the record's; a file name is no news.
+        return reuse(existing, by=by, meta={"title": given}, task=None, action="media.reuse_attachment")
     name, written = store_private(original_path("attachments", content_hash, kind), ContentFile(data))
     attachment, created = create_or_reuse(
         Attachment, content_hash, name, written, file=name, kind=kind, size_bytes=len(data),

@@ -47,13 +47,27 @@ def validate_image(file) -> tuple[bytes, validation.ProbeResult]:
     return data, probe
 
 
-def _check_focal(fields: dict) -> None:
+def focal_problems(fields: dict) -> dict[str, str]:
+    """Chinese messages by field for a focal point given by halves or out of range."""
     fx, fy = fields.get("focal_x"), fields.get("focal_y")
     if (fx is None) != (fy is None):
-        raise ValidationError(_("焦点需同时填写横坐标和纵坐标。"))
-    for value in (fx, fy):
-        if value is not None and not 0 <= float(value) <= 1:
-            raise ValidationError(_("焦点坐标应在 0 到 1 之间。"))
+        missing = "focal_y" if fy is None else "focal_x"
+        return {missing: _("焦点需同时填写横坐标和纵坐标。")}
+    problems = {}
+    for name, value in (("focal_x", fx), ("focal_y", fy)):
+        try:
+            outside = value is not None and not 0 <= float(value) <= 1
+        except (TypeError, ValueError):
+            outside = True
+        if outside:
+            problems[name] = _("焦点坐标应在 0 到 1 之间。")
+    return problems
+
+
+def _check_focal(fields: dict) -> None:
+    problems = focal_problems(fields)
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic

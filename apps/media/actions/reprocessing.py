@@ -26,6 +26,14 @@ def fill_blanks(asset, values: dict) -> list[str]:
 
 
 def reuse(asset, *, by, meta: dict, task: str | None, action: str):
+    """The same bytes uploaded again: the existing row is used (one file, one record).
+    Its blank fields take the new values; a value that differs from one the row has
+    is not written, and is listed in ``asset.ignored`` ({field: value}) so the
+    uploader is told rather than losing it silently."""
+    asset.ignored = {
+        name: value for name, value in meta.items()
+        if value not in (None, "") and getattr(asset, name) not in (None, "") and getattr(asset, name) != value
+    }
     changed = fill_blanks(asset, meta)
     requeue = task is not None and asset.status == Status.FAILED
     if requeue:
@@ -34,7 +42,7 @@ def reuse(asset, *, by, meta: dict, task: str | None, action: str):
     if changed:
         asset.stamp(by)
         asset.save(update_fields=[*changed, "updated_by", "updated_at"])
-    audit(asset, action, by=by, changed=changed)
+    audit(asset, action, by=by, changed=changed, ignored=sorted(asset.ignored))
     if requeue:
         queue_processing(task, asset.pk)
     asset.reused = True

@@ -27,7 +27,7 @@ from ..validation import human_bytes
 from .reprocessing import reuse
 from .storage import create_or_reuse, name_of, read_capped, store_private
 
-VIDEO_FIELDS = ("title", "description", "credit", "captions_language")
+VIDEO_FIELDS = ("title", "description", "credit", "captions_language", "transcript")
 
 
 def _spool(file, limit: int, tmpdir: str) -> tuple[str, str, int, bytes]:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django import template
 from django.utils.functional import empty as empty_object
 from django.utils.html import escape, format_html
+from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -143,6 +144,17 @@ def video_html(video) -> str:
         )
     poster = format_html(' poster="{}"', video.poster.url) if video.poster else ""
     label = video.title or video.description or _("视频")
+    transcript = ""
+    if video.transcript.strip():
+        # A disclosure that works without JavaScript; line breaks kept.
+        transcript = format_html(
+            '<details class="transcript"><summary>{}</summary>{}</details>',
+            _("视频文字稿"), linebreaks(video.transcript),
+        )
+    return format_html('{}{}', _player(video, poster, label, track), transcript)
+
+
+def _player(video, poster, label, track) -> str:
     return format_html(
         '<video controls preload="none"{} width="{}" height="{}" aria-label="{}" playsinline>'
         '<source src="{}" type="video/mp4">{}'

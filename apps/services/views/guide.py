@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from apps.editorial.media_text import show_reviewed_text
 from apps.editorial.public import public_item
 
 from ..models import Service, ServiceGroup
@@ -35,8 +36,10 @@ def detail(request, code: str):
 
 
 def render_service(request, service, *, preview: bool = False):
+    materials = list(service.materials.select_related("template"))
+    show_reviewed_text(service, [m.template for m in materials])  # the reviewed template titles
     return render(request, "services/guide_detail.html", {
-        "service": service, "materials": list(service.materials.select_related("template")),
+        "service": service, "materials": materials,
         "definitions": list(service.attribute_definitions.all()), "preview": preview,
         "column": COLUMN, "active_column": "services",
     })
