@@ -15,6 +15,7 @@ from apps.editorial.models import Visibility
 from apps.editorial.public import public_item
 from apps.media.models import Attachment, Rendition
 from apps.media.templatetags.media_tags import attach_renditions
+from apps.editorial.media_text import show_reviewed_text
 from apps.media.views import attachment_response
 
 from .models import PolicyDocument, PolicyInterpretation, Topic, Validity
@@ -85,6 +86,8 @@ def detail(request, pk: int):
 def render_document(request, item, *, preview: bool = False):
     """The public page (also the staff preview of any revision)."""
     replacement = item.superseded_by if item.superseded_by and item.superseded_by.visibility in VIEWABLE else None
+    attachments = list(item.attachments.order_by("pk"))
+    show_reviewed_text(item, attachments)  # the reviewed titles, not the media library's newer ones
     return render(request, "policies/detail.html", {
         "item": item, "replacement": replacement,
         # What this document amended or repealed (set on those documents): the public ones.
@@ -92,7 +95,7 @@ def render_document(request, item, *, preview: bool = False):
                          .order_by("-issued_on", "-pk")),
         "interpretations": list(item.interpretations.published().newest_first()
                                 .only("pk", "title", "kind", "first_published_at", "document")),
-        "attachments": list(item.attachments.order_by("pk")),
+        "attachments": attachments,
         "views": viewcounts.count_of(item), "preview": preview,
         "column": DOCUMENTS, "active_column": "policies",
     })
@@ -104,9 +107,11 @@ def attachment(request, pk: int, attachment_id: int):
     found = Attachment.objects.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    public = PolicyDocument.objects.viewable().filter(pk=pk, attachments=found).exists()
-    if not public and not request.user.has_perm("media.view_attachment"):
+    document = PolicyDocument.objects.viewable().filter(pk=pk, attachments=found).only("pk", "media_text").first()
+    if document is None and not request.user.has_perm("media.view_attachment"):
         raise Http404
+    if document is not None:
+        show_reviewed_text(document, found)  # the download name is the reviewed title
     return attachment_response(found)
 
 
@@ -133,6 +138,7 @@ def interpretation(request, pk: int):
 def render_interpretation(request, item, *, preview: bool = False):
     images = list(item.images.select_related("image"))
     attach_renditions([row.image for row in images], kind=Rendition.Kind.WIDTH)
+    show_reviewed_text(item, [row.image for row in images], item.video)
     document = item.document if item.document.visibility in VIEWABLE else None
     return render(request, "policies/interpretation.html", {
         "item": item, "document": document, "images": images,

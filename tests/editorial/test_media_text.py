@@ -195,3 +195,30 @@ def test_a_service_station_shows_its_reviewed_photo_text(client, stations, asset
     relabel(photo, people, alt_text="未审核的大厅", caption="未审核的说明")
     html = client.get(refresh(station).get_absolute_url()).content.decode()
     assert 'alt="服务站接待大厅"' in html and "移动金融服务站" in html and "未审核" not in html
+
+
+from tests.policies.conftest import documents, interpretations  # noqa: E402,F401  (fixtures)
+
+
+def test_a_policy_document_and_its_graphic_interpretation_show_their_reviewed_text(client, documents, interpretations,
+                                                                                 assets, people):
+    original = assets.attachment(title="政策原文（审核版）")
+    chart = assets.image(alt_text="政策要点图解", caption="三项支持措施")
+    doc = documents.published(attachments=[original])
+    from apps.policies.models import PolicyInterpretation
+
+    draft = editorial.create_draft(PolicyInterpretation, by=people.editor, fields={
+        "title": "一图读懂", "document": doc, "kind": "graphic", "interpreter": "经发局"},
+        children={"images": [{"image": chart, "position": 0}]})
+    editorial.submit(draft, by=people.editor)
+    editorial.approve(draft, by=people.reviewer)
+    editorial.approve(draft, by=people.publisher)  # 签发 publishes
+    graphic = refresh(draft)
+
+    media.update_attachment(refresh(original), by=people.editor2, title="改过的原文标题")
+    relabel(chart, people, alt_text="改过的图解", caption="改过的说明")
+
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert "政策原文（审核版）" in html and "改过的" not in html
+    html = client.get(graphic.get_absolute_url()).content.decode()
+    assert 'alt="政策要点图解"' in html and "改过的" not in html

@@ -54,9 +54,13 @@ def test_an_override_lets_submission_through_once_and_is_audited(pages, people, 
     assert override.used_at is not None and override.used_for == "submit"
     used = AuditEntry.objects.get(action="inspection.use_wording_override", object_id=str(page.pk))
     assert used.actor == people.editor and used.data["stage"] == "submit"
-    # Used up: publishing the same version is blocked again.
+    # Used up: 签发 (the last approval publishes) meets the publish gate and is refused whole.
     editorial.approve(page, by=people.reviewer)
-    editorial.approve(page, by=people.publisher)
+    with pytest.raises(InvalidTransition, match="暂不能发布"):
+        editorial.approve(page, by=people.publisher)
+    assert refresh(page).status == Status.IN_REVIEW and refresh(page).visibility == Visibility.NONE
+    # Approving without publishing is allowed; publishing is blocked again.
+    editorial.approve(page, by=people.publisher, publish=False)
     with pytest.raises(InvalidTransition, match="暂不能发布"):
         editorial.publish(page, by=people.publisher2)
     assert refresh(page).visibility == Visibility.NONE

@@ -49,7 +49,7 @@ def desk(people):  # noqa: F811
             consultation = actions.draft_reply(message, by=cls.agent, reply=reply)
             editorial.submit(consultation, by=cls.agent)
             editorial.approve(consultation, by=people.reviewer)
-            editorial.approve(consultation, by=people.publisher)
+            editorial.approve(consultation, by=people.publisher, publish=False)
             editorial.publish(consultation, by=people.publisher2)
             return Consultation._base_manager.get(pk=consultation.pk)
 

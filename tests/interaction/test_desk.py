@@ -61,7 +61,7 @@ def test_the_reply_goes_through_review_and_its_author_cannot_approve_it(desk, pe
         editorial.approve(consultation, by=desk.agent)
     assert not Message.objects.get(pk=message.pk).reply_published
     editorial.approve(consultation, by=people.reviewer)
-    editorial.approve(consultation, by=people.publisher)
+    editorial.approve(consultation, by=people.publisher, publish=False)
     editorial.publish(consultation, by=people.publisher2)
     assert Message.objects.get(pk=message.pk).reply_published
 

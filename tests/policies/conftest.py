@@ -17,7 +17,7 @@ def refresh(item):
 def publish(item, people, **change):  # noqa: F811
     editorial.submit(item, by=people.editor)
     editorial.approve(item, by=people.reviewer)
-    editorial.approve(item, by=people.publisher)
+    editorial.approve(item, by=people.publisher, publish=False)
     editorial.publish(item, by=people.publisher2, **change)
     return refresh(item)
 

@@ -25,7 +25,7 @@ def test_the_demo_goes_through_the_workflow_and_runs_twice_without_change(people
     assert repealed.superseded_by.validity == Validity.VALID
     assert PolicyInterpretation.objects.published().count() == 2
     assert Message.objects.count() == 3 and Consultation.objects.published().count() == 1
-    assert set(AuditEntry.objects.filter(action="editorial.publish").values_list("actor__username", flat=True)) == {"publisher2"}
+    assert set(AuditEntry.objects.filter(action="editorial.publish").values_list("actor__username", flat=True)) == {"publisher"}  # 签发
     html = client.get("/interaction/").content.decode() + client.get(Consultation.objects.get().get_absolute_url()).content.decode()
     for message in Message.objects.all():
         assert message.phone not in html and message.name not in html
