@@ -27,7 +27,7 @@ from html import unescape
 from django.db import models
 
 from apps.core.scripts import strip_pinyin_annotations
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.utils.translation import gettext_lazy
 
 BLOCK_TAGS = frozenset({
@@ -207,6 +207,19 @@ def _rows_of(model, snapshot: dict) -> list[tuple[type, dict, str]]:
     return rows
 
 
+_LABELS: dict = {}
+
+
+def _label(f, language) -> str:
+    """A field's label in ``language``, translated once (an import's batch scans
+    thousands of rows of the same fields)."""
+    key = (f, language)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = str(f.verbose_name)
+    return label
+
+
 def content_of_snapshot(model, snapshot: dict | None) -> Content:
     """The texts, links and attachments of one version (a revision's snapshot)."""
     from django.apps import apps
@@ -217,9 +230,13 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
     if not snapshot:
         return content
     wanted: dict[str, list[tuple[int, str]]] = {}
+    language = get_language()
     for row_model, values, prefix in _rows_of(model, snapshot):
         for f in _text_fields(row_model):
-            _add_field_text(content, f"{prefix}{f.verbose_name}", values.get(f.attname), isinstance(f, RichTextField))
+            value = values.get(f.attname)
+            if not value or not isinstance(value, str):
+                continue
+            _add_field_text(content, f"{prefix}{_label(f, language)}", value, isinstance(f, RichTextField))
         for f in row_model._meta.concrete_fields:
             if f.name == "url" and values.get("url"):
                 content.links.append(Link(values["url"], str(values.get("title") or "")))

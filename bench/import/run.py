@@ -141,11 +141,11 @@ def time_copy(connection, outcomes) -> float:
     names = [c.attname for c in columns] + ["sort_key", "status", "visibility", "sensitivity", "created_at",
                                              "updated_at", "awaiting_retrospective_review", "withdrawal_note",
                                              "redirect_url", "schedule_error", "is_representative", "is_key_project",
-                                             "directory_status", "id"]
+                                             "directory_status", "media_text", "id"]
     now = timezone.now()
     rows = [
         [o.values.get(c.key, "" if c.key not in ("cluster", "founded_on", "registered_capital") else None) for c in columns]
-        + [sort_key(o.values["name"]), "draft", "none", "normal", now, now, False, "", "", "", False, False, "listed", index]
+        + [sort_key(o.values["name"]), "draft", "none", "normal", now, now, False, "", "", "", False, False, "listed", "{}", index]
         for index, o in enumerate(outcomes, start=1)
     ]
     raw = connection.connection
