@@ -14,7 +14,8 @@
 4. ``wrk`` (Debian: ``apt-get install wrk``) runs 200 connections for 60 s over the
    URLs, shuffled: home, news list pages, news details (400 different releases),
    the enterprise directory (list, platforms, details), talent (list, programmes),
-   stations (list, stations), the service guide (list, services), and a few
+   stations (list, stations), the service guide (list, services, statistics), policy
+   documents and interpretations, published consultations, and a few
    Traditional-script pages. ``bench/load/urls.lua`` spreads the requests and counts
    every non-2xx answer and the page-cache hits.
 
@@ -109,7 +110,9 @@ def reader_paths(args) -> tuple[list[str], dict[str, int]]:
     """The URLs the readers ask for, by kind, shuffled; repeated so that the list pages
     weigh as they do for real readers (many ask for the home page, each detail is rarer)."""
     from apps.enterprises.models import Enterprise, Platform
+    from apps.interaction.models import Consultation
     from apps.news.models import PressRelease
+    from apps.policies.models import PolicyDocument, PolicyInterpretation
     from apps.services.models import Service
     from apps.stations.models import ServiceStation
     from apps.talent.models import TalentProgramme
@@ -127,7 +130,13 @@ def reader_paths(args) -> tuple[list[str], dict[str, int]]:
         + [p.get_absolute_url() for p in Platform.objects.published()] * 3,
         "talent": ["/talent/"] * 10 + [t.get_absolute_url() for t in TalentProgramme.objects.published()] * 3,
         "stations": ["/stations/"] * 10 + [s.get_absolute_url() for s in ServiceStation.objects.published()] * 3,
-        "services": ["/services/"] * 10 + [s.get_absolute_url() for s in Service.objects.published()] * 3,
+        "services": ["/services/"] * 10 + [s.get_absolute_url() for s in Service.objects.published()] * 3
+        + ["/services/statistics/"] * 5,
+        "policies": ["/policies/"] * 10 + ["/policies/interpretations/"] * 5 + ["/zh-hant/policies/"] * 3
+        + [d.get_absolute_url() for d in PolicyDocument.objects.published()] * 3
+        + [i.get_absolute_url() for i in PolicyInterpretation.objects.published()] * 3,
+        "consultations": ["/interaction/"] * 10
+        + [c.get_absolute_url() for c in Consultation.objects.published()] * 3,
     }
     paths = [path for group in kinds.values() for path in group]
     rnd.shuffle(paths)
