@@ -5,6 +5,7 @@ import socket
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import pagecache
 from .audit import audit
@@ -50,6 +51,28 @@ def delete_cluster(cluster: IndustryCluster, *, by) -> None:
     require(by.has_perm("core.delete_industrycluster"), "您没有删除产业集群的权限。")
     audit(cluster, "core.delete_cluster", by=by, note=cluster.name)
     cluster.delete()
+    pagecache.content_changed()
+
+
+@transaction.atomic
+def save_workday_override(override, *, by, changed_fields=()):
+    """Add or correct one day of the working-day calendar (a holiday or a 调休 working day)."""
+    perm = "core.change_workdayoverride" if override.pk else "core.add_workdayoverride"
+    require(by.has_perm(perm), gettext("您没有修改节假日安排的权限。"))
+    override.stamp(by)
+    override.full_clean()
+    override.save()
+    audit(override, "core.save_workday_override", by=by, fields=sorted(changed_fields),
+          day=override.day.isoformat(), is_workday=override.is_workday)
+    pagecache.content_changed()  # "open now" and deadlines on public pages count working days
+    return override
+
+
+@transaction.atomic
+def delete_workday_override(override, *, by) -> None:
+    require(by.has_perm("core.delete_workdayoverride"), gettext("您没有删除节假日安排的权限。"))
+    audit(override, "core.delete_workday_override", by=by, note=str(override), day=override.day.isoformat())
+    override.delete()
     pagecache.content_changed()
 
 

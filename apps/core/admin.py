@@ -142,6 +142,16 @@ class WorkdayOverrideAdmin(StampedAdmin):
     date_hierarchy = "day"
     change_list_template = "admin/core/workdayoverride/change_list.html"
 
+    def save_model(self, request, obj, form, change):
+        actions.save_workday_override(obj, by=request.user, changed_fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        actions.delete_workday_override(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for override in queryset:
+            actions.delete_workday_override(override, by=request.user)
+
     def get_urls(self):
         from django.urls import path
 

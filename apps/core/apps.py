@@ -22,4 +22,6 @@ class CoreConfig(AppConfig):
             "core.save_cluster": _("保存产业集群"),
             "core.delete_cluster": _("删除产业集群"),
             "core.enter_year_schedule": _("录入全年节假日安排"),
+            "core.save_workday_override": _("修改节假日安排"),
+            "core.delete_workday_override": _("删除节假日安排"),
         })

@@ -106,3 +106,21 @@ def test_someone_without_the_permission_cannot_enter_a_schedule(make_user):
     editor = make_user("editor", roles=["editor"])
     with pytest.raises(NotAllowed):
         actions.enter_year_schedule(NEXT, by=editor, holidays=f"元旦 {NEXT}-01-01")
+
+
+def test_one_day_added_changed_and_deleted_in_the_admin_is_audited_and_refreshes_public_pages(client, staff):
+    from apps.core import pagecache
+
+    client.force_login(staff)
+    before = pagecache.generation()
+    response = client.post("/admin/core/workdayoverride/add/", {"day": f"{NEXT}-05-01", "is_workday": "", "name": "劳动节"})
+    assert response.status_code == 302
+    override = WorkdayOverride.objects.get(day=date(NEXT, 5, 1))
+    assert override.created_by == staff and pagecache.generation() > before
+    client.post(f"/admin/core/workdayoverride/{override.pk}/change/", {"day": f"{NEXT}-05-01", "is_workday": "", "name": "劳动节假期"})
+    client.post(f"/admin/core/workdayoverride/{override.pk}/delete/", {"post": "yes"})
+    assert not WorkdayOverride.objects.filter(day=date(NEXT, 5, 1)).exists()
+    assert list(AuditEntry.objects.filter(action__in=["core.save_workday_override", "core.delete_workday_override"])
+                .order_by("pk").values_list("action", "actor")) == [
+        ("core.save_workday_override", staff.pk), ("core.save_workday_override", staff.pk),
+        ("core.delete_workday_override", staff.pk)]
