@@ -1,5 +1,5 @@
 """Issue 10, item 3 end to end: the broker dies; staff upload an image, start a large
-import, and take a page through submit, approve, approve and publish. Every answer
+import, and take a page through submit, approve, approve (the 签发 held: 暂不发布) and publish. Every answer
 is the normal one, the page is public at once, and every task those actions queued
 waits in the outbox. When the broker comes back, beat's ``core.deliver_outbox``
 sends them and the running worker (which lost its broker too) does them: the image
@@ -92,7 +92,7 @@ def test_with_the_broker_down_actions_answer_normally_and_their_tasks_and_mail_f
 
     url = lambda code: reverse("admin:pages_page_workflow", args=[page.pk, code])  # noqa: E731
     for who, code, data in (("editor", "submit", {"note": ""}), ("reviewer", "approve", {"note": "事实无误"}),
-                            ("publisher", "approve", {}), ("publisher2", "publish", {})):
+                            ("publisher", "approve", {"hold": "1"}), ("publisher2", "publish", {})):
         client, started = client_for(getattr(people, who)), time.monotonic()
         response = client.post(url(code), data)
         check(response.status_code == 302, f"{code} by {who}: {response.status_code} in {time.monotonic() - started:.1f} s")
@@ -103,7 +103,8 @@ def test_with_the_broker_down_actions_answer_normally_and_their_tasks_and_mail_f
           f"the public page answers {public.status_code} with the new page")
 
     pending = Counter(OutboxMessage.objects.pending().values_list("task_name", flat=True))
-    expected = {"media.render_image": 1, "enterprises.analyse_import": 1, "editorial.send_notification": 4}
+    expected = {"media.render_image": 1, "enterprises.analyse_import": 1, "editorial.send_notification": 4,
+                "search.index_item": 1}
     check(pending == expected, f"waiting in the outbox: {dict(pending)}")
     check(not mailbox(), "no mail sent while the broker is down")
 

@@ -66,7 +66,7 @@ def test_a_database_error_mid_publish_leaves_the_item_and_its_public_page_as_the
     actions.save_draft(page, by=people.editor2, fields={"title": NEW})
     actions.submit(page, by=people.editor2)
     actions.approve(page, by=people.reviewer)
-    actions.approve(page, by=people.publisher)
+    actions.approve(page, by=people.publisher, publish=False)  # 签发 held: 发布 is the step under test
     public_page(page)  # stored in the page cache
     status, html, cache = public_page(page)
     check(status == 200 and OLD in html and cache == "hit", f"the public page shows the old title (page cache: {cache})")
