@@ -15,7 +15,8 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from apps.core import ratelimit
 
 SALT = "interaction.form-started"
 HONEYPOT = "website"
@@ -25,20 +26,9 @@ def _setting(name, default):
     return getattr(settings, f"PARKPORTAL_INTERACTION_{name}", default)
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def over_limit(request, scope: str, limit: int, window: int) -> bool:
     """Count this attempt; True past ``limit`` per ``window`` seconds for this address."""
-    key = f"interaction:{scope}:{client_address(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return ratelimit.over_limit(request, f"interaction:{scope}", limit=limit, window=window)
 
 
 def submit_over_limit(request) -> bool:

@@ -1,26 +1,11 @@
-"""Tracking numbers (受理编号): short, readable aloud, not guessable in sequence.
+"""Tracking numbers of service requests (受理编号): ``GX2026-8K3F-Q7``
+(the shape and alphabet are ``apps.core.tracking``'s)."""
 
-``GX2026-8K3F-Q7``: the park prefix and the year, then six characters drawn with
-``secrets`` from a 27-character alphabet without look-alikes (no 0/O, 1/I/L, 2/Z,
-B, S), so a number read over the phone is taken down right. 27^6 ≈ 387 million
-numbers a year; a collision is retried (unique constraint).
-"""
+from apps.core.tracking import ALPHABET, normalise  # noqa: F401 - this domain's names for them
+from apps.core.tracking import new_tracking_number as _new
 
-import secrets
-
-from django.utils import timezone
-
-ALPHABET = "3456789ACDEFGHJKMNPQRTUVWXY"
 PREFIX = "GX"
 
 
 def new_tracking_number(now=None) -> str:
-    year = timezone.localtime(now or timezone.now()).year
-    chars = "".join(secrets.choice(ALPHABET) for _ in range(6))
-    return f"{PREFIX}{year}-{chars[:4]}-{chars[4:]}"
-
-
-def normalise(value: str) -> str:
-    """What a person typed (lower case, spaces, full-width dashes) as a stored number."""
-    value = (value or "").strip().upper().replace(" ", "").replace("－", "-").replace("—", "-")
-    return value[:20]
+    return _new(PREFIX, now)

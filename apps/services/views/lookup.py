@@ -2,11 +2,12 @@
 status of that one request (nothing else). Rate-limited per client address."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from apps.core import ratelimit
 
 from ..forms import LookupForm
 from ..models import ServiceRequest
@@ -14,22 +15,13 @@ from ..tracking import normalise
 from .guide import COLUMN
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _over_limit(request) -> bool:
     """Count this attempt; True past ``PARKPORTAL_SERVICES_LOOKUP_LIMIT`` per window."""
-    limit = getattr(settings, "PARKPORTAL_SERVICES_LOOKUP_LIMIT", 10)
-    window = getattr(settings, "PARKPORTAL_SERVICES_LOOKUP_WINDOW", 600)
-    key = f"services:lookup:{_client(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return ratelimit.over_limit(
+        request, "services:lookup",
+        limit=getattr(settings, "PARKPORTAL_SERVICES_LOOKUP_LIMIT", 10),
+        window=getattr(settings, "PARKPORTAL_SERVICES_LOOKUP_WINDOW", 600),
+    )
 
 
 def _digits(phone: str) -> str:
