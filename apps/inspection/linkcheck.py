@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -262,6 +263,18 @@ async def check_external(urls: list[str]) -> dict[str, Result]:
     return dict(zip(urls, results))
 
 
+def fetch_external(urls: list[str]) -> dict[str, Result]:
+    """:func:`check_external` for synchronous callers. ``asyncio.run`` refuses a
+    thread whose event loop is already running (a Celery worker has none, but an
+    embedding process may), so in that case the run gets a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(check_external(urls))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkcheck") as pool:
+        return pool.submit(asyncio.run, check_external(urls)).result()
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -277,7 +290,7 @@ def check(targets: list[Target]) -> dict[str, Result]:
         elif target.kind == LinkKind.INTERNAL:
             results[target.url] = internal_result(target.url, site)
     if external:
-        results.update(asyncio.run(check_external(external)))
+        results.update(fetch_external(external))
     return results
 
 
