@@ -2,19 +2,15 @@
 checks, evaluated without acting. tests/editorial/test_availability.py runs
 every action for every state and role and checks this agrees with the outcome."""
 
-from .models import RoundStatus, Status, TaskStatus, Visibility
+from .models import RoundStatus, Status, Visibility
 from . import rules
 
 
 def signs_off(round_, task, user) -> bool:
-    """Whether this user's approval of ``task`` would also publish (签发): the last
-    step of a chain whose last approval publishes, by someone who may publish."""
-    from .actions.publishing import may_sign_off
+    """Whether this user's approval of ``task`` would also publish (签发)."""
+    from .actions.steps import approval_signs_off
 
-    return bool(
-        round_ is not None and task is not None and round_.last_approval_publishes
-        and task.position == len(round_.steps) - 1 and may_sign_off(user, round_)
-    )
+    return approval_signs_off(round_, task, user)
 
 
 def available_actions(item, user, *, round_=None, task=None) -> set[str]:
@@ -37,8 +33,10 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
     ):
         found.add("submit")
     if item.status == Status.IN_REVIEW and last is not None and last.status == RoundStatus.IN_PROGRESS:
-        task = task or last.tasks.filter(status=TaskStatus.OPEN).select_related("group").first()
-        if task and rules.can_act_on_task(user, task) and rules.passes_two_person_rule(user, last):
+        from .actions.steps import open_task_of, reviewer_problem
+
+        task = task or open_task_of(last)
+        if task and reviewer_problem(user, last, task) is None:
             found |= {"approve", "request_changes"}
     publisher_ok = user.has_perm(rules.PUBLISH) and (last is None or rules.passes_two_person_rule(user, last))
     if item.status == Status.APPROVED and last is not None and last.status == RoundStatus.APPROVED and publisher_ok:
@@ -51,8 +49,9 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
         and item.latest_revision_id
     ):
         from .actions import may_publish_urgently
+        from .actions.steps import may_sign_off_now
 
-        if may_publish_urgently(user, item):
+        if may_publish_urgently(user, item) and not may_sign_off_now(user, item, round_=last, task=task):
             found.add("urgent_publish")
     if item.awaiting_retrospective_review and user.has_perm(rules.APPROVE_RETROSPECTIVELY):
         urgent = last if last is not None and last.status == RoundStatus.URGENT else None

@@ -43,3 +43,32 @@ def test_the_submitter_of_an_approved_version_cannot_publish_it_urgently(pages, 
     with pytest.raises(InvalidTransition, match="已通过全部审核"):
         actions.urgent_publish(page, by=people.publisher2, reason="赶时间")
     assert refresh(page).status == Status.APPROVED
+
+
+@pytest.mark.parametrize("last_approval_publishes", [True, False])
+def test_urgent_publish_is_offered_only_where_it_skips_more_than_the_publishers_own_sign_off(
+    pages, people, last_approval_publishes
+):
+    from apps.editorial.models import ReviewChain, Sensitivity
+
+    ReviewChain.objects.filter(sensitivity=Sensitivity.NORMAL).update(last_approval_publishes=last_approval_publishes)
+    page = pages.in_review()
+    # While an earlier step is open, urgency skips a review.
+    assert "urgent_publish" in available_actions(refresh(page), people.publisher)
+    actions.approve(page, by=people.reviewer)
+    row = refresh(page)  # the last step is open, and it is the publisher's
+    assert "approve" in available_actions(row, people.publisher)
+    if last_approval_publishes:
+        # Approving it is 签发: urgent publishing would skip nothing but that click.
+        assert "urgent_publish" not in available_actions(row, people.publisher)
+        with pytest.raises(InvalidTransition, match="签发"):
+            actions.urgent_publish(page, by=people.publisher, reason="突发停水通知")
+        assert refresh(page).visibility == Visibility.NONE
+        assert not AuditEntry.objects.filter(object_id=str(page.pk), action="editorial.urgent_publish").exists()
+        actions.approve(page, by=people.publisher)
+    else:
+        # Approving only approves; publishing at once skips nothing either, but the
+        # chain asked for 发布 as a separate step: urgency is what does it in one go.
+        assert "urgent_publish" in available_actions(row, people.publisher)
+        actions.urgent_publish(page, by=people.publisher, reason="突发停水通知")
+    assert refresh(page).visibility == Visibility.LIVE

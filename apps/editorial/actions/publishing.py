@@ -14,6 +14,7 @@ from ..notifications import notify
 from .base import last_round, lock_for_update, open_round, ref, require_text, update
 from .batches import publish_members
 from .golive import go_live
+from .steps import may_sign_off, may_sign_off_now  # noqa: F401 - may_sign_off re-exported
 from .versions import authors_of_version, may_publish_urgently, refresh_media_text
 
 
@@ -36,12 +37,6 @@ def require_publisher(by, round_, permission=rules.PUBLISH) -> None:
     require(by.is_active and by.has_perm(permission), _("您没有发布内容的权限。"))
     if round_ is not None:
         require(rules.passes_two_person_rule(by, round_), _("双人审核规则：作者不能发布自己的稿件。"))
-
-
-def may_sign_off(by, round_) -> bool:
-    """Whether approving the last step of ``round_`` may also publish it (签发):
-    the approver could press 发布 afterwards."""
-    return by.is_active and by.has_perm(rules.PUBLISH) and rules.passes_two_person_rule(by, round_)
 
 
 def publish_version(current, *, by, revision, major, change_note, now=None) -> str:
@@ -88,6 +83,12 @@ def urgent_publish(item, *, by, reason: str, major: bool | None = None, change_n
         _("该内容当前不能紧急发布（当前：%(status)s）。") % {"status": current.get_status_display()},
     )
     require_state(current.latest_revision_id is not None, _("请先保存内容。"))
+    # Nor when the open step is the last and approving it would publish (签发):
+    # this person's approval is all that is left.
+    require_state(
+        not may_sign_off_now(by, current),
+        _("只剩您负责的签发这一步，请直接审核通过并签发，无需紧急发布。"),
+    )
     authors = authors_of_version(current)
     require(
         may_publish_urgently(by, current),

@@ -18,7 +18,8 @@ from .base import (
     StaleStep, last_round, lock_for_update, open_round, ref, refuse_if_batched, refuse_if_locked_by_other,
     require_text, update,
 )
-from .publishing import check_change_note, may_sign_off, publish_version
+from .publishing import check_change_note, publish_version
+from .steps import may_sign_off, reviewer_problem
 from .versions import authors_of_version, may_publish_urgently, refresh_media_text  # noqa: F401 - re-exported
 
 
@@ -98,21 +99,8 @@ def _current_task(current, expected_task=None) -> tuple[ReviewRound, ReviewTask]
 
 
 def _require_reviewer(by, round_, task):
-    require(
-        rules.can_act_on_task(by, task),
-        _("“%(step)s”步骤应由“%(group)s”处理，您不能审核该步骤。") % {"step": task.name, "group": task.group.name},
-    )
-    require(
-        rules.passes_two_person_rule(by, round_),
-        _("双人审核规则：您编辑或提交了该版本，不能审核自己的稿件。"),
-    )
-    if round_.distinct_reviewers:
-        earlier = round_.tasks.filter(status=TaskStatus.APPROVED, decided_by=by).exclude(pk=task.pk).first()
-        require(
-            earlier is None,
-            _("三审须由不同的人完成：您已在本轮审核中通过了“%(done)s”，“%(step)s”须由其他人审核。")
-            % {"done": earlier.name if earlier else "", "step": task.name},
-        )
+    problem = reviewer_problem(by, round_, task)
+    require(problem is None, problem)
 
 
 @transaction.atomic
