@@ -82,6 +82,23 @@ def test_admin_pages_show_no_english(editor_client, pages, people):
         assert english_words(response.content.decode()) == set(), url
 
 
+def test_a_form_with_errors_shows_no_english_in_its_title(editor_client):
+    # Django's admin puts "Error:" before the title of a form with errors, and its
+    # zh_Hans catalog has no translation of it.
+    from apps.pages.models import Page
+    from tests.editorial.test_admin import form_data
+
+    page = Page(title="", slug="functions", column_type="机构职能", sensitivity="normal")
+    response = editor_client.post(reverse("admin:pages_page_add"), form_data(page, _editorial_base_revision=""))
+    assert response.status_code == 200
+    html = response.content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith("错误："), title
+    assert english_words(html) == set()
+    login = Client().post(reverse("admin:login"), {"username": "nobody", "password": "wrong"})
+    assert re.search(r"<title>错误：", login.content.decode())
+
+
 def _js_catalog(client) -> dict:
     body = client.get("/admin/jsi18n/").content.decode()
     return json.loads(re.search(r"const newcatalog = (\{.*?\});\n", body, re.S).group(1))
