@@ -72,7 +72,7 @@ def _to_python(field, value):
     return field.to_python(value)
 
 
-def _child_relation(model, accessor: str):
+def child_relation(model, accessor: str):
     for rel in model._meta.related_objects:
         if rel.get_accessor_name() == accessor:
             return rel
@@ -88,7 +88,7 @@ def serialize(item) -> dict:
     }
     children = {}
     for accessor in model.editorial_children:
-        rel = _child_relation(model, accessor)
+        rel = child_relation(model, accessor)
         child_model = rel.related_model
         rows = []
         for child in getattr(item, accessor).all():
@@ -125,7 +125,7 @@ def materialize(item, snapshot: dict) -> None:
     for accessor, rows in snapshot.get("children", {}).items():
         if accessor not in model.editorial_children:
             continue
-        rel = _child_relation(model, accessor)
+        rel = child_relation(model, accessor)
         child_model = rel.related_model
         by_attname = {f.attname: f for f in child_model._meta.concrete_fields if not f.primary_key}
         getattr(item, accessor).all().delete()

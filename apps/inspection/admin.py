@@ -125,7 +125,7 @@ class WordingEntryAdmin(admin.ModelAdmin):
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
             status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, InvalidTransition) else 400
             message = "；".join(exc.messages) if isinstance(exc, ValidationError) else (getattr(exc, "message", "") or str(exc))
-            return TemplateResponse(request, "editorial/admin/refused.html", {
+            return TemplateResponse(request, "admin/refused.html", {
                 **self.admin_site.each_context(request), "title": _("操作未完成"), "message": message,
                 "back_url": back, "opts": model._meta, "original": item}, status=status)
         messages.success(request, _("已放行该版本的严重错敏词一次，并记入审计日志。"))

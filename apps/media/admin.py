@@ -4,11 +4,18 @@ Chinese, never a 500. Failed items show why, and "重新处理" queues them agai
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.textclean import PastedTextFormMixin
 
 from . import actions
@@ -44,6 +51,65 @@ def _adopt(obj, saved) -> None:
     """Make the admin's unsaved instance stand for the row the action wrote."""
     obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
     obj._state.adding = False
+
+
+class _TraditionalTextMixin:
+    """The change page lists Traditional characters in the row's text, with a
+    one-click conversion to Simplified (a button of the change form posting to
+    ``…/simplify/``: no nested form, no JavaScript)."""
+
+    TRADITIONAL_FIELD = "traditional_text"
+
+    def with_traditional_text(self, obj, fields: tuple) -> tuple:
+        if obj is not None and actions.traditional_text(obj):
+            return (self.TRADITIONAL_FIELD, *fields)
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), self.TRADITIONAL_FIELD)
+
+    @admin.display(description=gettext_lazy("繁体字"))
+    def traditional_text(self, obj):
+        found = actions.traditional_text(obj)
+        if not found:
+            return ""
+        listed = format_html_join(
+            "", '<li>{}：<span lang="zh-Hant">{}</span></li>', ((label, "、".join(chars)) for _n, label, chars in found)
+        )
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_simplify", args=[obj.pk])
+        return format_html(
+            '<div class="warning-box" id="traditional-characters"><p>{}</p><ul>{}</ul>'
+            '<button type="submit" class="button" formaction="{}" formmethod="post" formnovalidate>{}</button></div>',
+            _("以下文字含有繁体字（简体站点的内容应为简体）："), listed, url, _("一键转换为简体"),
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_simplify"
+        view = self.admin_site.admin_view(require_POST(self.simplify_view))
+        return [path("<path:object_id>/simplify/", view, name=name), *super().get_urls()]
+
+    def simplify_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        opts = self.model._meta
+        back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        try:
+            actions.convert_text_to_simplified(obj, by=request.user)
+        except (NotAllowed, InvalidTransition, ValidationError) as exc:
+            status = 403 if isinstance(exc, NotAllowed) else 409
+            message = "；".join(exc.messages) if isinstance(exc, ValidationError) else (getattr(exc, "message", "") or str(exc))
+            return TemplateResponse(request, "admin/refused.html", {
+                **self.admin_site.each_context(request), "title": _("操作未完成"), "message": message,
+                "back_url": back, "opts": opts, "original": obj,
+            }, status=400 if isinstance(exc, ValidationError) else status)
+        self.message_user(request, _("已将繁体字转换为简体。"), messages.SUCCESS)
+        tell_about_reviewed_text(self, request, obj, list(type(obj).REVIEWED_TEXT_FIELDS))
+        return HttpResponseRedirect(back)
 
 
 class _ProcessedAdmin(admin.ModelAdmin):
@@ -125,7 +191,7 @@ class RenditionInline(admin.TabularInline):
 
 
 @admin.register(Image)
-class ImageAdmin(_ProcessedAdmin):
+class ImageAdmin(_TraditionalTextMixin, _ProcessedAdmin):
     form = ImageForm
     list_display = ("thumbnail", "title", "alt_text", "status_badge", "width", "height", "created_at")
     search_fields = ("title", "alt_text", "caption", "original_name", "credit")
@@ -138,7 +204,7 @@ class ImageAdmin(_ProcessedAdmin):
         if obj is None:
             return ((None, {"fields": ("upload", *describe)}),)
         return (
-            (None, {"fields": ("preview", *describe)}),
+            (None, {"fields": self.with_traditional_text(obj, ("preview", *describe))}),
             (_("处理"), {"fields": ("status_badge", "attempts", "format", "width", "height", "size_bytes",
                                    "original_name", "created_at", "created_by")}),
         )
@@ -216,7 +282,7 @@ class VideoForm(PastedTextFormMixin, forms.ModelForm):
 
 
 @admin.register(Video)
-class VideoAdmin(_ProcessedAdmin):
+class VideoAdmin(_TraditionalTextMixin, _ProcessedAdmin):
     form = VideoForm
     list_display = ("title", "status_badge", "duration", "width", "height", "created_at")
     search_fields = ("title", "description", "original_name")
@@ -228,7 +294,7 @@ class VideoAdmin(_ProcessedAdmin):
         if obj is None:
             return ((None, {"fields": ("upload", *describe)}),)
         return (
-            (None, {"fields": ("player", *describe)}),
+            (None, {"fields": self.with_traditional_text(obj, ("player", *describe))}),
             (_("处理"), {"fields": ("status_badge", "attempts", "container", "duration", "width", "height",
                                    "size_bytes", "original_name", "created_at", "created_by")}),
         )
@@ -286,7 +352,7 @@ class AttachmentForm(PastedTextFormMixin, forms.ModelForm):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(_TraditionalTextMixin, admin.ModelAdmin):
     form = AttachmentForm
     list_display = ("title", "kind", "size", "created_at")
     list_filter = ("kind",)
@@ -296,7 +362,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("upload", "title")
-        return ("title", "kind", "size", "original_name", "created_at", "created_by")
+        return self.with_traditional_text(obj, ("title", "kind", "size", "original_name", "created_at", "created_by"))
 
     @admin.display(description=gettext_lazy("大小"), ordering="size_bytes")
     def size(self, obj):

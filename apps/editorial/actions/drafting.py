@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, require, require_state
-from apps.core.scripts import to_simplified
-from apps.core.textclean import clean_text_values, traditional_fields
+from apps.core.textclean import clean_text_values
 
-from .. import rules
+from .. import rules, traditional
 from ..models import EditorialModel, Revision, RevisionKind, Status
 from ..snapshots import draft_workspace, materialize, serialize, snapshots_equal
 from .base import EDITABLE, StaleEdit, lock_for_update, ref, refuse_if_batched, refuse_if_locked_by_other, update
@@ -124,17 +123,17 @@ def draft_fields(item) -> dict:
 
 @transaction.atomic
 def convert_to_simplified(item, *, by, base_revision_id: int | None = None) -> Revision | None:
-    """A new draft whose free-text fields have their Traditional characters
-    converted to Simplified (OpenCC t2s, phrase by phrase)."""
+    """A new draft whose free-text fields and child rows have their Traditional
+    characters converted to Simplified (OpenCC t2s, phrase by phrase). Media text
+    is the media row's: it is converted there (apps.media)."""
     current = lock_for_update(item)
     check_editable(current, by, base_revision_id)
-    found = traditional_fields(type(current), draft_fields(current))
+    snapshot = current.latest_revision.snapshot if current.latest_revision_id else serialize(current)
+    found = [f for f in traditional.findings(type(current), snapshot) if f.in_item]
     require_state(found, _("该内容没有需要转换的繁体字。"))
-    values = draft_fields(current)
-    fields = {name: to_simplified(values[name]) for name, _label, _chars in found}
-    chars = "".join(c for _name, _label, found_chars in found for c in found_chars)
+    chars = "".join(dict.fromkeys(c for f in found for c in f.chars))
     return save_draft(
-        current, by=by, fields=fields, base_revision_id=base_revision_id,
+        current, by=by, write=traditional.convert, base_revision_id=base_revision_id,
         summary=_("繁体字转换为简体：%(chars)s") % {"chars": chars[:150]},
     )
 

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.fields import RichTextField
-from apps.core.textclean import traditional_fields, with_pasted_text_cleaning
+from apps.core.textclean import with_pasted_text_cleaning
 
-from .. import actions, checks
+from .. import actions, checks, media_text, traditional
 from ..availability import available_actions, signs_off
 from ..diff import compare
 from ..history import timeline
@@ -35,6 +35,12 @@ def _posted_id(request, name: str) -> int:
         raise Http404
     return int(raw)
 
+
+
+def traditional_snapshot(obj) -> dict:
+    """The draft's snapshot, with the media text it would carry if saved now."""
+    snapshot = obj.latest_revision.snapshot if obj.latest_revision_id else serialize(obj)
+    return media_text.with_current_text(type(obj), snapshot)
 
 class EditorialChildInlineMixin:
     """For inlines of an item's ordered child rows (``editorial_children``).
@@ -221,7 +227,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk]
         ) + f"?a={exc.base_revision_id}&b={exc.latest_revision_id}"
         return TemplateResponse(
-            request, "editorial/admin/refused.html",
+            request, "admin/refused.html",
             {**self.admin_site.each_context(request), "title": _("未保存"), "message": exc.message,
              "diff_url": diff_url, "back_url": request.path, "opts": opts, "original": obj},
             status=409,
@@ -236,7 +242,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         opts = self.model._meta
         back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         return TemplateResponse(
-            request, "editorial/admin/refused.html",
+            request, "admin/refused.html",
             {**self.admin_site.each_context(request), "title": _("操作未完成"), "message": message,
              "back_url": back, "opts": opts, "original": obj},
             status=status,
@@ -271,6 +277,7 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             revision.revert_url = reverse(f"{prefix}_revert", args=[obj.pk, revision.number])
             if obj.latest_revision_id and revision.pk != obj.latest_revision_id:
                 revision.compare_url = f"{compare_url}?a={revision.pk}&b={obj.latest_revision_id}"
+        found_traditional = traditional.findings(self.model, traditional_snapshot(obj))
         return {
             "editorial_item": obj,
             "editorial_check_panels": checks.panels(request, obj),
@@ -282,8 +289,10 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
             "editorial_links": list(PreviewLink.objects.filter(**ref).select_related("created_by", "revision")[:10]),
             "editorial_can_edit": "edit" in allowed,
             "editorial_comment_url": reverse(f"{prefix}_comment", args=[obj.pk]),
-            # Traditional characters pasted into the Simplified draft, by field.
-            "editorial_traditional": traditional_fields(self.model, actions.draft_fields(obj)),
+            # Traditional characters pasted into the Simplified draft: its fields,
+            # child rows, and the media text it will carry (read from the library).
+            "editorial_traditional": found_traditional,
+            "editorial_traditional_in_item": any(f.in_item for f in found_traditional),
             "editorial_simplify_url": reverse(f"{prefix}_simplify", args=[obj.pk]),
             "editorial_share_url": reverse(f"{prefix}_share", args=[obj.pk]),
             "editorial_field_names": [
