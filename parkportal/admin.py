@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import LoginForm
+from apps.core.textclean import with_pasted_text_admin
 
 
 class ParkAdminSite(admin.AdminSite):
@@ -18,3 +19,8 @@ class ParkAdminSite(admin.AdminSite):
 
         extra_context = {**(extra_context or {}), "dashboard": for_user(request.user)}
         return super().index(request, extra_context)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every admin's forms clean pasted pinyin annotations ("園區(qū)"): one rule
+        # for all text editors fill in, not one each admin must remember.
+        super().register(model_or_iterable, with_pasted_text_admin(admin_class or admin.ModelAdmin), **options)

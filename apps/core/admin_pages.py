@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .errors import InvalidTransition, NotAllowed
+from .textclean import cleaned_post
 
 
 class ActionPageAdmin(admin.ModelAdmin):
@@ -63,6 +64,7 @@ class ActionPageAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[object_id]))
         item = self._get(request, object_id)
+        request.POST = cleaned_post(request.POST)  # pasted pinyin annotations, as every admin form
         try:
             self.act(request, item, request.POST.get("action", ""))
         except NotAllowed as exc:

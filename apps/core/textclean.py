@@ -5,8 +5,11 @@ Editors and importers paste from converters that glue pinyin after each characte
 of a form when it is cleaned, so titles, summaries, captions, alt text and media
 titles are stored clean, as the rich-text body already was (its sanitiser). The
 editorial admin puts the mixin on every content form and child-row inline
-(apps.editorial.admin.mixins); the media forms inherit it; the editorial actions
-clean the ``fields`` they are given (imports, commands) with ``clean_text_values``.
+(apps.editorial.admin.mixins); the media forms inherit it; every other admin gets
+it from ``PastedTextAdminMixin``, which the project's admin site adds to each
+ModelAdmin it registers; the action pages (apps.core.admin_pages) clean the
+request's fields (``cleaned_post``); the editorial actions clean the ``fields``
+they are given (imports, commands) with ``clean_text_values``.
 
 Traditional characters in Simplified content are not changed silently: the
 change page lists them (``traditional_fields``) and offers a one-click
@@ -60,7 +63,10 @@ class PastedTextFormMixin:
         cleaned = super().clean()
         data = cleaned if cleaned is not None else self.cleaned_data
         for name, field in self.fields.items():
-            if isinstance(field, forms.CharField) and isinstance(data.get(name), str):
+            if (
+                isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+                and isinstance(data.get(name), str)
+            ):
                 data[name] = clean_pasted_text(data[name])
         return cleaned
 
@@ -70,3 +76,37 @@ def with_pasted_text_cleaning(form_class):
     if issubclass(form_class, PastedTextFormMixin):
         return form_class
     return type(form_class.__name__, (PastedTextFormMixin, form_class), {"__module__": form_class.__module__})
+
+
+class PastedTextAdminMixin:
+    """Mix into a ModelAdmin: its forms, list-editable forms and inlines clean
+    pasted text. The project's admin site puts it on every ModelAdmin it
+    registers (parkportal.admin.ParkAdminSite.register), so no admin can forget it."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_pasted_text_cleaning(super().get_form(request, obj, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return with_pasted_text_cleaning(super().get_changelist_form(request, **kwargs))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.form = with_pasted_text_cleaning(inline.form)
+        return inlines
+
+
+def with_pasted_text_admin(admin_class):
+    """``admin_class`` with PastedTextAdminMixin in front (once)."""
+    if issubclass(admin_class, PastedTextAdminMixin):
+        return admin_class
+    return type(admin_class.__name__, (PastedTextAdminMixin, admin_class), {"__module__": admin_class.__module__})
+
+
+def cleaned_post(data):
+    """A copy of a request's POST data with every value's pinyin annotations
+    removed (for admin pages that read fields straight from the request)."""
+    copy = data.copy()
+    for key in copy:
+        copy.setlist(key, [clean_pasted_text(value) for value in copy.getlist(key)])
+    return copy

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import outbox
 from apps.core.audit import audit
+from apps.core.deadline_alerts import send_due_alerts
 from apps.core.errors import require, require_state
 from apps.editorial import actions as editorial
 
@@ -158,30 +159,14 @@ def draft_reply(message, *, by, reply: str, question: str | None = None) -> Cons
 
 # --- deadlines (beat) -----------------------------------------------------------------
 
-def _claim(pk: int, field: str) -> bool:
-    return Message.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
-
-
-def _alert(pk: int, field: str, kind: str) -> bool:
-    with transaction.atomic():
-        if not _claim(pk, field):
-            return False
-        outbox.enqueue(ALERT_TASK, pk, kind)
-    return True
+def _send_alert(pk: int, kind: str) -> None:
+    outbox.enqueue(ALERT_TASK, pk, kind)
 
 
 def send_deadline_alerts(today=None) -> dict:
-    """One reminder before the due date and one overdue alert per message, each at most
-    once (a conditional UPDATE claims it), to the desk."""
-    from apps.core.calendar import working_calendar
-
-    calendar = working_calendar()
-    today = today or deadlines.today()
-    sent = {"remind": 0, "overdue_alert": 0}
-    waiting = Message.objects.awaiting_reply()
-    for pk in waiting.filter(overdue_alert_sent_at__isnull=True, due_date__lt=today).values_list("pk", flat=True):
-        sent["overdue_alert"] += _alert(pk, "overdue_alert_sent_at", "overdue_alert")
-    for pk, due in waiting.filter(reminder_sent_at__isnull=True, due_date__gte=today).values_list("pk", "due_date"):
-        if deadlines.reminder_day(due, calendar) <= today:
-            sent["remind"] += _alert(pk, "reminder_sent_at", "remind")
-    return sent
+    """One reminder before the due date and one overdue alert per message, each at
+    most once (``apps.core.deadline_alerts``), to the desk."""
+    return send_due_alerts(
+        Message.objects.awaiting_reply(), today=today or deadlines.today(),
+        reminder_day=deadlines.reminder_day, send=_send_alert,
+    )

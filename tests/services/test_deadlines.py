@@ -97,10 +97,30 @@ def test_no_alert_while_waiting_or_after_resolution(desk, requests_):
     assert actions.send_deadline_alerts(today=dt.date(2026, 3, 4)) == {"remind": 0, "overdue_alert": 0}
 
 
-def test_a_claimed_alert_is_not_claimed_again():
-    from apps.services.actions.alerts import _claim
+def test_a_failed_send_leaves_the_alert_for_the_next_sweep_and_a_sent_one_is_never_sent_again(desk, requests_):
+    from apps.core.deadline_alerts import send_due_alerts
 
-    assert _claim(0, "reminder_sent_at") is False
+    request = requests_.accepted()
+    _set_due(request, dt.date(2026, 3, 2))
+    today = dt.date(2026, 3, 3)
+    sent = []
+
+    def failing(pk, kind):
+        RequestEvent.objects.create(request_id=pk, kind=kind, is_public=False)
+        raise RuntimeError("mail queue unavailable")
+
+    rows = ServiceRequest.objects.clock_running()
+    with pytest.raises(RuntimeError):
+        send_due_alerts(rows, today=today, reminder_day=deadlines.reminder_day, send=failing)
+    row = ServiceRequest.objects.get(pk=request.pk)
+    assert row.overdue_alert_sent_at is None  # the claim rolled back with the send
+    assert not RequestEvent.objects.filter(request=request, kind="overdue_alert").exists()
+    counts = send_due_alerts(rows, today=today, reminder_day=deadlines.reminder_day,
+                             send=lambda pk, kind: sent.append((pk, kind)))
+    assert counts == {"remind": 0, "overdue_alert": 1} and sent == [(request.pk, "overdue_alert")]
+    again = send_due_alerts(rows, today=today, reminder_day=deadlines.reminder_day,
+                            send=lambda pk, kind: sent.append((pk, kind)))
+    assert again == {"remind": 0, "overdue_alert": 0} and len(sent) == 1
 
 
 def test_overdue_and_due_soon_queries(desk, requests_):

@@ -124,3 +124,12 @@ def test_the_staff_request_page_shows_the_rating_without_the_rater(client, desk,
     client.force_login(desk.agent)
     page = client.get(reverse("admin:services_servicerequest_change", args=[item.pk])).content.decode()
     assert "不满意：窗口人少" in page and reverse("admin:services_rating_change", args=[rating.pk]) in page
+
+
+def test_action_page_fields_lose_pasted_pinyin_annotations(client, desk, requests_):
+    item = requests_.resolved()
+    rating = actions.rate(item, by=desk.user, score=1)
+    client.force_login(desk.agent)
+    act = reverse("admin:services_rating_act", args=[rating.pk])
+    assert client.post(act, {"action": "appeal", "reason": "辱骂(rǔ mà)工作人员"}).status_code == 302
+    assert Appeal.objects.get().reason == "辱骂工作人员"

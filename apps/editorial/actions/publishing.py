@@ -14,7 +14,7 @@ from ..notifications import notify
 from .base import last_round, lock_for_update, open_round, ref, require_text, update
 from .batches import publish_members
 from .golive import go_live
-from .steps import may_sign_off, may_sign_off_now  # noqa: F401 - may_sign_off re-exported
+from .steps import may_sign_off_now
 from .versions import authors_of_version, may_publish_urgently, refresh_media_text
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import outbox
 from apps.core.audit import audit
+from apps.core.deadline_alerts import send_due_alerts
 from apps.core.errors import InvalidTransition, require, require_state
 
 from .. import deadlines, rules
@@ -214,32 +215,16 @@ def decide_appeal(appeal: Appeal, *, by, upheld: bool, reason: str) -> Appeal:
     return appeal
 
 
-def _claim(pk: int, field: str) -> bool:
-    return Rectification.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
-
-
-def _alert(pk: int, field: str, kind: str) -> bool:
-    with transaction.atomic():
-        if not _claim(pk, field):
-            return False
-        outbox.enqueue(CASE_ALERT_TASK, pk, kind)
-    return True
+def _send_case_alert(pk: int, kind: str) -> None:
+    outbox.enqueue(CASE_ALERT_TASK, pk, kind)
 
 
 def send_rectification_alerts(today=None) -> dict:
     """Beat: remind before a case's due date, alert once it is overdue (each at most once)."""
-    from apps.core.calendar import working_calendar
-
-    calendar = working_calendar()
-    today = today or deadlines.today()
-    sent = {"remind": 0, "overdue_alert": 0}
-    cases = Rectification.objects.open()
-    for pk in cases.filter(overdue_alert_sent_at__isnull=True, due_date__lt=today).values_list("pk", flat=True):
-        sent["overdue_alert"] += _alert(pk, "overdue_alert_sent_at", "overdue_alert")
-    for pk, due in cases.filter(reminder_sent_at__isnull=True, due_date__gte=today).values_list("pk", "due_date"):
-        if deadlines.reminder_day(due, calendar) <= today:
-            sent["remind"] += _alert(pk, "reminder_sent_at", "remind")
-    return sent
+    return send_due_alerts(
+        Rectification.objects.open(), today=today or deadlines.today(),
+        reminder_day=deadlines.reminder_day, send=_send_case_alert,
+    )
 
 
 __all__ = ["InvalidTransition"]
