@@ -2,6 +2,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from apps.core.ratelimit import client_ip
+
 from . import actions
 from .public import render_revision
 
@@ -13,7 +15,7 @@ def shared_preview(request, token: str):
     try:
         link = actions.use_preview_link(
             token,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except actions.PreviewLinkInvalid as exc:

@@ -171,3 +171,30 @@ def test_consultation_views_are_counted_but_never_a_private_one(client, desk):
     client.get(public.get_absolute_url(), HTTP_USER_AGENT=browser)
     client.get(private.get_absolute_url(), HTTP_USER_AGENT=browser)  # 404
     assert viewcounts.flush() == 1 and viewcounts.count_of(public) == 1 and viewcounts.count_of(private) == 0
+
+
+def test_behind_the_proxy_each_client_is_limited_on_its_own_address(client, settings):
+    # nginx in front (PARKPORTAL_TRUSTED_PROXIES=1): every request comes from the
+    # proxy's address; the client is the entry the proxy appended to X-Forwarded-For.
+    from parkportal.settings.behind_proxy import client_address_settings
+
+    for name, value in client_address_settings(1).items():
+        setattr(settings, name, value)
+    settings.PARKPORTAL_INTERACTION_SUBMIT_LIMIT = 1
+    proxy = "127.0.0.1"
+
+    def via_proxy(forwarded):
+        return client.post("/interaction/write/", form_data(), REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert via_proxy("203.0.113.5").status_code == 200
+    assert via_proxy("203.0.113.5").status_code == 429
+    assert via_proxy("198.51.100.9").status_code == 200  # another client, not locked out with the first
+    assert via_proxy("198.51.100.77, 203.0.113.5").status_code == 429  # a forged prefix changes nothing
+
+
+def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_limit(client, settings):
+    settings.PARKPORTAL_INTERACTION_SUBMIT_LIMIT = 1
+    assert post(client).status_code == 200
+    response = client.post("/interaction/write/", form_data(), REMOTE_ADDR="10.9.9.9",
+                           HTTP_X_FORWARDED_FOR="192.0.2.44")
+    assert response.status_code == 429
