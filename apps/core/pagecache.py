@@ -5,6 +5,12 @@ Every public page is cached whole under a key that includes one site-wide
 ``content_changed()`` from its action; the generation is bumped after commit,
 so every cached page is stale at once and the next reader renders afresh.
 
+A page whose content changes far more often than the rest of the site (the
+service statistics move with every request submitted) belongs to an *area*
+(``register_area``: a name and the path prefixes of its pages, without the
+script prefix). Its actions call ``content_changed(area=…)``: only the area's
+pages are stale; a site-wide change still makes them stale too.
+
 Content that changes by itself at a known time (a scheduled go-live, an
 expiry, an application round opening or closing) is announced through
 ``register_next_change``: a cached page never lives past the next such time.
@@ -24,6 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "pagecache:generation"
+AREA_PREFIX = "pagecache:generation:"
 
 log = logging.getLogger(__name__)
 
@@ -31,26 +38,57 @@ log = logging.getLogger(__name__)
 #: which public content changes by itself (None: nothing scheduled).
 _next_change_providers: list[Callable[[dt.datetime], dt.datetime | None]] = []
 
+#: Area name -> path prefixes (without ``/zh-hant``) of the pages in it; lazy
+#: strings (``reverse_lazy``) are resolved on first use.
+_areas: dict[str, tuple] = {}
+_resolved: list[tuple[str, tuple[str, ...]]] = []
 
-def generation() -> int:
-    """The current content generation (0 until the first change)."""
-    return int(cache.get(GENERATION_KEY) or 0)
+
+def register_area(name: str, prefixes: tuple) -> None:
+    """Pages under ``prefixes`` (paths, or ``reverse_lazy`` of their URL names) also
+    depend on the area's own generation (called once, from ``AppConfig.ready``)."""
+    _areas[name] = tuple(prefixes)
+    _resolved.clear()
 
 
-def bump() -> None:
-    """Bump the generation now. For code that already runs after commit (an on-commit
+def area_of(path: str) -> str | None:
+    """The area a public path belongs to, if any (either script)."""
+    if not _areas:
+        return None
+    if not _resolved:
+        _resolved.extend((name, tuple(str(p) for p in prefixes)) for name, prefixes in _areas.items())
+    if path.startswith("/zh-hant/"):
+        path = path[len("/zh-hant"):]
+    for name, prefixes in _resolved:
+        if path.startswith(prefixes):
+            return name
+    return None
+
+
+def generation_key(area: str | None = None) -> str:
+    return GENERATION_KEY if area is None else AREA_PREFIX + area
+
+
+def generation(area: str | None = None) -> int:
+    """The current content generation, site-wide or of an area (0 until the first change)."""
+    return int(cache.get(generation_key(area)) or 0)
+
+
+def bump(area: str | None = None) -> None:
+    """Bump a generation now. For code that already runs after commit (an on-commit
     callback); actions call ``content_changed()``."""
+    key = generation_key(area)
     try:
         try:
-            cache.incr(GENERATION_KEY)
+            cache.incr(key)
         except ValueError:  # not set yet (or evicted): start a new, distinct generation
-            cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
-            cache.incr(GENERATION_KEY)
+            cache.add(key, int(time.time() * 1000), timeout=None)
+            cache.incr(key)
     except Exception:  # the cache is down: pages age out by their timeout
         log.exception("could not bump the page cache generation")
 
 
-def content_changed() -> None:
+def content_changed(area: str | None = None) -> None:
     """What the public sees has changed: bump the generation after commit.
 
     Call it from every action that publishes, takes down, or otherwise changes
@@ -60,10 +98,14 @@ def content_changed() -> None:
     cached before the change is served after this call, and a page rendered
     from the pre-commit data meanwhile is dropped by the bump after commit. In
     a rolled-back transaction the first bump only costs a re-render.
+
+    ``area``: only the pages of that area changed (``register_area``).
     """
+    if area is not None and area not in _areas:
+        raise LookupError(f"no page cache area {area!r} is registered")
     if transaction.get_connection().in_atomic_block:
-        bump()
-    transaction.on_commit(bump)
+        bump(area)
+    transaction.on_commit(lambda: bump(area))
 
 
 def register_next_change(provider: Callable[[dt.datetime], dt.datetime | None]) -> None:

@@ -14,8 +14,9 @@ the final bytes (already converted to Traditional under ``/zh-hant/``).
   so it is never stored: one reader's token is never served to another.
 - **Key**: scheme, host, path and query string (the script is in the path), and the
   values of the cookies that change a public page (``PARKPORTAL_PAGECACHE_VARY_COOKIES``:
-  elder mode). The entry carries the content generation it was rendered under; a
-  different current generation (``pagecache.content_changed()``) is a miss.
+  elder mode). The entry carries the content generation it was rendered under (and
+  its area's, for a page in an area: ``pagecache.register_area``); a different
+  current generation (``pagecache.content_changed()``) is a miss.
 - **Lifetime**: ``PARKPORTAL_PAGECACHE_TIMEOUT`` (600 s), never past
   ``pagecache.next_change(now)``.
 - **HTTP**: ``ETag`` (of the bytes) and ``Last-Modified`` (when rendered) with 304s on
@@ -84,13 +85,13 @@ def storable(request, response) -> bool:
     return not directives & _UNCACHEABLE_DIRECTIVES
 
 
-def _current_generation(found) -> int:
+def _current_generation(found, key: str) -> int:
     """The generation, started at a fresh value if the cache lost it (an evicted key
     restarting at 0 could match an older entry rendered under 0)."""
     if found is not None:
         return int(found)
-    cache.add(pagecache.GENERATION_KEY, int(time.time() * 1000), timeout=None)
-    return pagecache.generation()
+    cache.add(key, int(time.time() * 1000), timeout=None)
+    return int(cache.get(key) or 0)
 
 
 def _lifetime(now: float) -> int:
@@ -116,9 +117,13 @@ class PageCacheMiddleware:
         if not eligible(request):
             return self._identified(self.get_response(request))
         key = page_key(request)
+        generation_keys = [pagecache.GENERATION_KEY]
+        area = pagecache.area_of(request.path)
+        if area is not None:
+            generation_keys.append(pagecache.generation_key(area))
         try:
-            found = cache.get_many([pagecache.GENERATION_KEY, key])
-            generation = _current_generation(found.get(pagecache.GENERATION_KEY))
+            found = cache.get_many([*generation_keys, key])
+            generation = tuple(_current_generation(found.get(k), k) for k in generation_keys)
         except Exception:  # the cache is down: serve uncached, never an error page
             log.exception("page cache unavailable")
             return self.get_response(request)

@@ -12,10 +12,11 @@ Every figure is a database aggregate over the named read rules (``completed()``,
   that are settled (reported back, or past their due date): the share reported
   back by the due date. Cases of excluded ratings are not counted.
 
-Months are Beijing-time calendar months. The figures are cached under the page
-cache's content generation, so the actions that change them (submit, resolve,
-rate, report back, decide an appeal) call ``statistics_changed()`` and both the
-page and the figures are stale at once.
+Months are Beijing-time calendar months. The page is the page cache's area
+``services.statistics`` and the figures are cached under that area's generation,
+so the actions that change them (submit, resolve, rate, report back, decide an
+appeal) call ``statistics_changed()``: the page and the figures are stale at
+once, and the rest of the site stays cached.
 """
 
 from __future__ import annotations
@@ -34,9 +35,12 @@ MONTHS = 12
 CACHE_SECONDS = 3600
 
 
+AREA = "services.statistics"
+
+
 def statistics_changed() -> None:
-    """The published figures changed: stale pages and stale figures (after commit)."""
-    pagecache.content_changed()
+    """The published figures changed: stale statistics pages and figures (after commit)."""
+    pagecache.content_changed(area=AREA)
 
 
 @dataclass
@@ -182,7 +186,7 @@ def compute(today: dt.date, count: int = MONTHS) -> Statistics:
 
 def published(today: dt.date) -> Statistics:
     """The figures the page shows, cached until the next change of the figures."""
-    key = f"services:statistics:{pagecache.generation()}:{today:%Y-%m}"
+    key = f"services:statistics:{pagecache.generation()}:{pagecache.generation(AREA)}:{today:%Y-%m}"
     found = cache.get(key)
     if found is None:
         found = compute(today)
