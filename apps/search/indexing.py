@@ -1,14 +1,16 @@
 """Writing the index. The index holds only what each registration's read rule
 returns; it follows the editorial engine:
 
-- ``on_public_version_changed`` (receiver of ``apps.editorial.signals.
-  public_version_changed``, inside the action's transaction): an item that left
+- ``on_public_versions_changed`` (receiver of ``apps.editorial.signals.
+  public_version_changed`` and, for a batch's thousands of members at once,
+  ``public_versions_changed``, inside the action's transaction): an item that left
   its read rule (withdrawn, unpublished, expired, archived, or no longer listed)
   leaves the index in the same transaction, so a search never returns it, even
-  before any task runs; an item that is public is queued for (re-)indexing through
-  the outbox (``search.index_item``, after commit, re-sent while the broker is down).
-- ``index_item`` (the task's work) re-reads the item through the rule: indexes it,
-  or removes it if it is no longer public. Running it twice is harmless.
+  before any task runs; the items that are public are queued for (re-)indexing
+  through the outbox, ``CHUNK`` per message (``search.index_items``, after commit,
+  re-sent while the broker is down).
+- ``index_items`` (the task's work) re-reads the items through the rule: indexes
+  them, or removes those no longer public. Running it twice is harmless.
 - ``rebuild`` (``manage.py rebuild_search_index``, the ``search.rebuild_index`` task):
   everything again, kind by kind, in chunks.
 """
@@ -89,17 +91,25 @@ def remove(registration, pk) -> int:
 
 
 @transaction.atomic
-def index_item(key: str, pk: int) -> str:
-    """Index one item if its read rule returns it, else remove it. Returns what was done."""
+def index_items(key: str, pks: list) -> dict:
+    """Index the items the read rule returns, remove the others. Returns the counts."""
     registration = registry.for_key(key)
     if registration is None:
-        return "unknown"
-    item = registration.queryset().filter(pk=pk).first()
-    if item is None:
-        remove(registration, pk)
-        return "removed"
-    _write(registration, [item], dictionary.segmenter())
-    return "indexed"
+        return {"unknown": len(pks)}
+    items = list(registration.queryset().filter(pk__in=pks))
+    found = {item.pk for item in items}
+    gone = [pk for pk in pks if pk not in found]
+    if gone:
+        SearchEntry.objects.filter(kind=registration.key, object_id__in=gone).delete()
+    if items:
+        _write(registration, items, dictionary.segmenter())
+    return {"indexed": len(items), "removed": len(gone)}
+
+
+def index_item(key: str, pk: int) -> str:
+    """One item: "indexed", "removed" or "unknown"."""
+    done = index_items(key, [pk])
+    return next(name for name, count in done.items() if count)
 
 
 def rebuild(keys=None, *, stdout=None) -> dict[str, int]:
@@ -129,13 +139,22 @@ def rebuild(keys=None, *, stdout=None) -> dict[str, int]:
 
 
 def on_public_version_changed(sender, item, **kwargs) -> None:
+    on_public_versions_changed(sender, [item])
+
+
+def on_public_versions_changed(sender, items, **kwargs) -> None:
     """In the action's transaction: remove now what is no longer public; queue the rest."""
     registration = registry.for_model(sender)
     if registration is None:
         return
     if registration.terms:
         dictionary.forget()
-    if registration.rule().filter(pk=item.pk).exists():
-        outbox.enqueue("search.index_item", registration.key, item.pk)
-    else:
-        remove(registration, item.pk)
+    pks = [item.pk for item in items]
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start:start + CHUNK]
+        public = set(registration.rule().filter(pk__in=chunk).values_list("pk", flat=True))
+        gone = [pk for pk in chunk if pk not in public]
+        if gone:
+            SearchEntry.objects.filter(kind=registration.key, object_id__in=gone).delete()
+        if public:
+            outbox.enqueue("search.index_items", registration.key, [pk for pk in chunk if pk in public])

@@ -104,7 +104,7 @@ def test_with_the_broker_down_actions_answer_normally_and_their_tasks_and_mail_f
 
     pending = Counter(OutboxMessage.objects.pending().values_list("task_name", flat=True))
     expected = {"media.render_image": 1, "enterprises.analyse_import": 1, "editorial.send_notification": 4,
-                "search.index_item": 1}
+                "search.index_items": 1}
     check(pending == expected, f"waiting in the outbox: {dict(pending)}")
     check(not mailbox(), "no mail sent while the broker is down")
 

@@ -11,11 +11,13 @@ from tests.news.conftest import releases  # noqa: F401
 
 
 def run_index_tasks() -> list[str]:
-    """What the worker would do with the queued ``search.index_item`` messages (sent to
-    the broker already in a transactional test, whose on-commit callbacks run)."""
+    """What the worker would do with the queued ``search.index_items`` messages (sent to
+    the broker already in a transactional test, whose on-commit callbacks run): what
+    was done to each item, in order."""
     done = []
-    for message in OutboxMessage.objects.filter(task_name="search.index_item").order_by("pk"):
-        done.append(indexing.index_item(*message.args))
+    for message in OutboxMessage.objects.filter(task_name="search.index_items").order_by("pk"):
+        counts = indexing.index_items(*message.args)
+        done += [name for name, count in counts.items() for _ in range(count)]
         OutboxMessage.objects.filter(pk=message.pk).delete()
     return done
 

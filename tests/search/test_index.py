@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.core.models import OutboxMessage
 from apps.editorial import actions as editorial
+from apps.search import indexing
 from apps.search.models import SearchEntry
 from apps.search.query import search, top_urls
 
@@ -21,7 +22,7 @@ def titles(query, **kw):
 def test_publishing_queues_indexing_through_the_outbox_after_which_the_item_is_found(releases, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         release = releases.published(title="园区举办专精特新企业培训", body="<p>培训面向园区企业。</p>")
-    assert OutboxMessage.objects.filter(task_name="search.index_item", args=["news", release.pk]).exists()
+    assert OutboxMessage.objects.filter(task_name="search.index_items", args=["news", [release.pk]]).exists()
     assert callbacks  # the outbox sends after commit
     assert titles("专精特新") == []  # not before the task ran
     assert run_index_tasks() == ["indexed"]
@@ -46,7 +47,7 @@ def test_withdrawn_items_leave_the_index_in_the_withdrawing_transaction(releases
     # no task has run: the entry was removed by the action itself
     assert titles("高新区通知") == []
     assert not SearchEntry.objects.filter(kind="news", object_id=release.pk).exists()
-    assert not OutboxMessage.objects.filter(task_name="search.index_item").exists()
+    assert not OutboxMessage.objects.filter(task_name="search.index_items").exists()
 
 
 def test_unpublished_items_leave_the_index_at_once(pages, people):
@@ -159,3 +160,22 @@ def test_only_public_content_types_are_registered():
     assert registry.for_model(Message) is None
     # service requests, their events and internal notes are private: never indexed
     assert registry.for_model(ServiceRequest) is None and registry.for_model(RequestEvent) is None
+
+
+def test_a_batch_s_members_are_queued_for_indexing_together_in_chunks(pages, people, monkeypatch):
+    from apps.editorial.batches import create_batch
+
+    monkeypatch.setattr(indexing, "CHUNK", 2)
+    items = [pages.draft(title=f"专精特新名录页面{i}", slug=f"batch-{i}") for i in range(3)]
+    items = [type(i)._base_manager.get(pk=i.pk) for i in items]
+    batch = create_batch(title="名录导入", items=[(i, i.latest_revision) for i in items], by=people.editor,
+                         summary={"新增": 3}, preview_rows=[])
+    editorial.submit(batch, by=people.editor)
+    editorial.approve(batch, by=people.reviewer)
+    editorial.approve(batch, by=people.publisher, publish=False)
+    editorial.publish(batch, by=people.publisher2)
+    messages = OutboxMessage.objects.filter(task_name="search.index_items").order_by("pk")
+    # One message per chunk of members, not one per member.
+    assert [m.args for m in messages] == [["pages", [items[0].pk, items[1].pk]], ["pages", [items[2].pk]]]
+    assert run_index_tasks() == ["indexed"] * 3
+    assert sorted(titles("专精特新名录")) == [f"专精特新名录页面{i}" for i in range(3)]

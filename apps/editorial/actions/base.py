@@ -61,7 +61,8 @@ def update(item, *, announce: bool = True, **fields) -> None:
     archiving (which drops an item from site navigation). ``announce=False`` only
     where the same transaction has announced already (a batch's members).
     Such a write also sends ``signals.public_version_changed`` (always, batch
-    members included): the search index follows it.
+    members included, collected into one ``public_versions_changed`` per model):
+    the search index follows it.
     """
     fields.setdefault("updated_at", timezone.now())
     type(item)._base_manager.filter(pk=item.pk).update(**fields)
@@ -71,7 +72,7 @@ def update(item, *, announce: bool = True, **fields) -> None:
     if public and announce:
         pagecache.content_changed()  # bumps the generation after commit
     if public:
-        signals.public_version_changed.send(sender=type(item), item=item, fields=frozenset(fields))
+        signals.announce_public_change(item, frozenset(fields))
 
 
 def ref(item) -> dict:

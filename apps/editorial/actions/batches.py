@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.audit import audit
 from apps.core.errors import InvalidTransition, require_state
 
+from .. import signals
 from ..bulk import Maker
 from ..models import BatchEntry, ReviewBatch, Status
 from .drafting import create_draft
@@ -105,11 +106,18 @@ def create_batch(*, title: str, items, by, summary=None, preview_rows=None, desc
 def publish_members(batch: ReviewBatch, *, by, now) -> int:
     """Publish every member's batched revision (inside the batch's publish transaction,
     which tells the page cache once, for all of them)."""
-    count = 0
     entries = list(batch.entries.filter(published_at__isnull=True).select_related("revision", "content_type"))
     by_type: dict = {}
     for entry in entries:
         by_type.setdefault(entry.content_type_id, []).append(entry)
+    with signals.public_changes_together():  # one signal per model for the search index, not one per member
+        count = _publish_entries(batch, by_type, by=by, now=now)
+    BatchEntry.objects.filter(pk__in=[e.pk for e in entries]).update(published_at=now)
+    return count
+
+
+def _publish_entries(batch, by_type, *, by, now) -> int:
+    count = 0
     for entries_of_type in by_type.values():
         model = entries_of_type[0].content_type.model_class()
         items = model._base_manager.select_for_update(of=("self",)).in_bulk([e.object_id for e in entries_of_type])
@@ -124,5 +132,4 @@ def publish_members(batch: ReviewBatch, *, by, now) -> int:
                   note=_("随批次《%(batch)s》发布") % {"batch": batch.title}, batch=batch.pk,
                   revision=entry.revision.number)
             count += 1
-    BatchEntry.objects.filter(pk__in=[e.pk for e in entries]).update(published_at=now)
     return count
