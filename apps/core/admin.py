@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
+from .admin_pages import ReadOnlyModelAdmin
 from .models import AuditEntry, IndustryCluster, OutboxMessage, SiteSettings, WorkdayOverride, WorkerHeartbeat
 
 
@@ -61,7 +62,7 @@ class IndustryClusterAdmin(StampedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Append-only: readable and filterable, never changed or deleted."""
 
     list_display = ("created_at", "actor", "action_name", "object_repr", "from_state", "to_state", "note")
@@ -70,14 +71,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("actor", "content_type")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("操作"), ordering="action")
     def action_name(self, obj):

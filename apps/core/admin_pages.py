@@ -16,11 +16,9 @@ from .errors import InvalidTransition, NotAllowed
 from .textclean import cleaned_post
 
 
-class ActionPageAdmin(admin.ModelAdmin):
-    """Read-only lists; the object's page is ``rating_page.html`` with action forms."""
-
-    list_per_page = 50
-    show_full_result_count = False
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Rows nobody adds, changes or deletes in the admin (they are written by actions,
+    or never): readable only."""
 
     def has_add_permission(self, request):
         return False
@@ -30,6 +28,13 @@ class ActionPageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ActionPageAdmin(ReadOnlyModelAdmin):
+    """Read-only lists; the object's page is ``rating_page.html`` with action forms."""
+
+    list_per_page = 50
+    show_full_result_count = False
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.core.admin_pages import ReadOnlyModelAdmin
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.editorial.admin import EditorialAdminMixin, EditorialChildInlineMixin
@@ -287,7 +288,7 @@ class EnterpriseMembershipAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyModelAdmin):
     """The import history: who imported which file, when, and the counts."""
 
     list_display = ("filename", "target", "created_by", "created_at", "status", "counts_summary", "open_link")
@@ -306,14 +307,6 @@ class ImportJobAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("统计"))
     def counts_summary(self, obj):

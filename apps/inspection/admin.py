@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.admin_pages import ReadOnlyModelAdmin
 from apps.core.errors import InvalidTransition, NotAllowed
 
 from . import actions
@@ -21,17 +22,6 @@ from .models import LinkCheck, LiveWordingHit, ReportMail, WordingEntry, Wording
 from .report import xlsx
 
 REPORT_PERMISSION = "inspection.view_report"
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WordingEntry)
@@ -133,24 +123,24 @@ class WordingEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WordingOverride)
-class WordingOverrideAdmin(ReadOnlyAdmin):
+class WordingOverrideAdmin(ReadOnlyModelAdmin):
     list_display = ("item_repr", "terms", "reason", "created_by", "created_at", "used_at", "used_for")
     list_select_related = ("created_by",)
 
 
 @admin.register(LiveWordingHit)
-class LiveWordingHitAdmin(ReadOnlyAdmin):
+class LiveWordingHitAdmin(ReadOnlyModelAdmin):
     list_display = ("item_repr", "field_label", "term", "suggestion", "severity", "context", "found_at")
     list_filter = ("severity", "kind")
 
 
 @admin.register(ReportMail)
-class ReportMailAdmin(ReadOnlyAdmin):
+class ReportMailAdmin(ReadOnlyModelAdmin):
     list_display = ("week", "created_at", "sent_at")
 
 
 @admin.register(LinkCheck)
-class LinkCheckAdmin(ReadOnlyAdmin):
+class LinkCheckAdmin(ReadOnlyModelAdmin):
     list_display = ("item_repr", "url", "kind", "ok", "status_code", "error", "dead_runs", "first_seen_at",
                     "last_checked_at")
     list_filter = ("ok", "kind")

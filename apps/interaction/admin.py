@@ -12,6 +12,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.admin_pages import ReadOnlyModelAdmin
 from apps.core.audit import history_of
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.editorial.admin import EditorialAdminMixin
@@ -21,7 +22,7 @@ from .models import Consultation, Message, State
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyModelAdmin):
     list_display = ("tracking_number", "subject", "kind", "state", "department", "submitted_at", "due_date")
     list_filter = ("state", "kind")
     search_fields = ("tracking_number", "subject")
@@ -33,14 +34,6 @@ class MessageAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return actions.may_handle(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _get(self, request, object_id):
         object_id = str(unquote(str(object_id)))

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.admin_pages import ReadOnlyModelAdmin
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.editorial.admin import EditorialAdminMixin, EditorialChildInlineMixin
 
@@ -82,7 +83,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(ReadOnlyModelAdmin):
     list_display = ("tracking_number", "service", "enterprise", "state", "assignee", "due_date", "submitted_at")
     list_filter = (QueueFilter, "state", "service", ("assignee", admin.RelatedOnlyFieldListFilter), "due_date")
     search_fields = ("tracking_number", "enterprise__name", "contact_name")
@@ -105,14 +106,6 @@ class ServiceRequestAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return rules.is_staff_handler(request.user) and (obj is None or rules.handles(request.user, obj))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "desk_counts": desk_counts(request.user)}
