@@ -185,3 +185,21 @@ def test_a_batch_is_no_way_around_the_check(pages, people, serious):
     actions.override_wording(batch, by=people.publisher, reason="批量导入的原文件名称")
     editorial.submit(refresh(batch), by=people.editor)
     assert refresh(batch).status == Status.IN_REVIEW
+
+
+def test_a_batch_reports_each_members_hits_labelled_with_the_member_and_the_field(pages, people, wording):
+    from apps.inspection.wording import scan
+
+    wording.add("按排", severity=Severity.WARN, suggestion="安排")
+    named = pages.draft(title="按排说明")
+    unnamed = pages.draft(body="<p>会议<strong>按</strong>排</p>")
+    across = pages.draft(summary="工作按", keywords="排期")  # a term never spans two fields
+    clean = pages.draft()
+    batch = editorial.create_batch(
+        title="批次", items=[(p, refresh(p).latest_revision) for p in (named, unnamed, across, clean)],
+        by=people.editor, preview_rows=[{"name": "甲企业"}, {}, {"name": "丙企业"}, {"name": "丁企业"}])
+    findings = scan(refresh(batch))
+    assert [(f.label, f.found, f.blocking) for f in findings] == [
+        ("甲企业：标题", "按排", False),
+        (f"#{unnamed.pk}：正文", "按排", False),
+    ]
