@@ -70,12 +70,13 @@ class Matcher:
         if self.size:
             self.automaton.make_automaton()
 
-    def may_match(self, text: str) -> bool:
-        """Whether any term occurs in the text at all (before the own-suggestion
-        rule): false means :meth:`find` finds nothing in it, nor in any part of it."""
+    def match_ends(self, text: str) -> list[int]:
+        """Where each occurrence of a term in the text ends (before the own-suggestion
+        rule, so a superset of :meth:`find`'s hits): a text with no end in it, or a
+        part of a text, has no hit."""
         if not self.size or not text:
-            return False
-        return next(self.automaton.iter(fold(text)), None) is not None
+            return []
+        return [last for last, _value in self.automaton.iter(fold(text))]
 
     def find(self, text: str) -> list[Hit]:
         if not self.size or not text:

@@ -220,6 +220,21 @@ def _label(named, language) -> str:
     return label
 
 
+_COLUMNS: dict = {}
+
+
+def _text_columns(model, language) -> list[tuple[str, str, bool]]:
+    """(attname, label in ``language``, rich text?) of the model's text fields."""
+    key = (model, language)
+    columns = _COLUMNS.get(key)
+    if columns is None:
+        from apps.core.fields import RichTextField
+
+        columns = _COLUMNS[key] = [(f.attname, _label(f, language), isinstance(f, RichTextField))
+                                  for f in _text_fields(model)]
+    return columns
+
+
 @lru_cache(maxsize=None)
 def _has_url_field(model) -> bool:
     return any(f.name == "url" for f in model._meta.concrete_fields)
@@ -229,19 +244,17 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
     """The texts, links and attachments of one version (a revision's snapshot)."""
     from django.apps import apps
 
-    from apps.core.fields import RichTextField
-
     content = Content()
     if not snapshot:
         return content
     wanted: dict[str, list[tuple[int, str]]] = {}
     language = get_language()
     for row_model, values, m2m, prefix in _rows_of(model, snapshot, language):
-        for f in _text_fields(row_model):
-            value = values.get(f.attname)
+        for attname, label, rich in _text_columns(row_model, language):
+            value = values.get(attname)
             if not value or not isinstance(value, str):
                 continue
-            _add_field_text(content, f"{prefix}{_label(f, language)}", value, isinstance(f, RichTextField))
+            _add_field_text(content, f"{prefix}{label}" if prefix else label, value, rich)
         if _has_url_field(row_model) and values.get("url"):
             content.links.append(Link(values["url"], str(values.get("title") or "")))
         for kind, name, label in _media_refs(row_model):

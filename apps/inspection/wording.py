@@ -10,7 +10,9 @@ change page, highlighted in context with the suggested form.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
@@ -76,16 +78,19 @@ def find_in(texts: list[Text], matcher=None) -> list[Finding]:
     return findings
 
 
+MEMBERS_PER_SEARCH = 500
+
+
 def batch_findings(item) -> list[Finding]:
     """A review batch carries its members' drafts (an import's rows): their texts
     are checked at the batch's gates, each labelled with the member's name, so a
     batch is no way around the check.
 
-    One query for the members' names and versions. Each member's texts are
-    searched joined, once; only a member with a possible hit is searched text by
-    text, with its labels: the same findings as searching every text, since a
-    term found in one text is found in the joined ones (a term spanning two
-    texts only costs that member the closer look)."""
+    One query for the members' names and versions. The texts of 500 members are
+    searched joined, in one pass; only a member in which an occurrence ends is
+    searched again text by text, with its labels. The findings are those of
+    searching every text: a term found in one text is found in the joined ones
+    (one spanning two texts only costs a member the closer look)."""
     from apps.editorial.models import BatchEntry, ReviewBatch
 
     if not isinstance(item, ReviewBatch) or item.pk is None or not item.member_type_id:
@@ -98,13 +103,20 @@ def batch_findings(item) -> list[Finding]:
         return []
     findings = []
     members = BatchEntry.objects.filter(batch=item).order_by("pk").values_list(
-        "object_id", "preview__name", "revision__snapshot")
-    for object_id, name, snapshot in members.iterator(chunk_size=500):
-        texts = content_of_snapshot(model, snapshot).texts
-        if not matcher.may_match("\n".join(text.text for text in texts)):
-            continue
-        name = name or f"#{object_id}"
-        findings.extend(find_in([Text(f"{name}：{text.label}", text.text) for text in texts], matcher))
+        "object_id", "preview__name", "revision__snapshot").iterator(chunk_size=MEMBERS_PER_SEARCH)
+    while chunk := list(islice(members, MEMBERS_PER_SEARCH)):
+        texts = [content_of_snapshot(model, snapshot).texts for _id, _name, snapshot in chunk]
+        starts, parts, offset = [], [], 0
+        for member_texts in texts:
+            part = "\n".join(text.text for text in member_texts)
+            starts.append(offset)
+            parts.append(part)
+            offset += len(part) + 1
+        candidates = sorted({bisect_right(starts, end) - 1 for end in matcher.match_ends("\n".join(parts))})
+        for index in candidates:
+            object_id, name, _snapshot = chunk[index]
+            name = name or f"#{object_id}"
+            findings.extend(find_in([Text(f"{name}：{text.label}", text.text) for text in texts[index]], matcher))
     return findings
 
 
