@@ -186,13 +186,11 @@ class Enterprise(EditorialModel):
     public_renderer = "apps.enterprises.views.render_enterprise"
     editorial_children = ("qualifications", "photos")
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("企业")
         verbose_name_plural = _("企业名录")
         ordering = ["sort_key", "name", "pk"]
-        indexes = [
-            models.Index(fields=["sort_key", "name", "id"], name="enterprise_directory_order"),
-        ]
+        indexes = [*EditorialModel.Meta.indexes, models.Index(fields=["sort_key", "name", "id"], name="enterprise_directory_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_key_project=False) | Q(service_liaison__isnull=False),
@@ -373,11 +371,11 @@ class Platform(EditorialModel):
     public_renderer = "apps.enterprises.views.render_platform"
     editorial_children = ("photos",)
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("平台载体")
         verbose_name_plural = _("平台载体")
         ordering = ["sort_key", "name", "pk"]
-        indexes = [models.Index(fields=["sort_key", "name", "id"], name="platform_directory_order")]
+        indexes = [*EditorialModel.Meta.indexes, models.Index(fields=["sort_key", "name", "id"], name="platform_directory_order")]
         permissions = [
             ("import_platform", _("可以批量导入平台载体")),
         ]

@@ -17,18 +17,20 @@ from dataclasses import dataclass
 import ahocorasick
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-# Runs of what folding changes; everything else (CJK above all) is left as it is,
-# so a body without full-width text is folded at the speed of one regex scan.
-_FOLDABLE = re.compile("[A-Z\uff01-\uff5e\u3000]+")
+# What folding changes, character by character; everything else (CJK above all)
+# is left as it is.
+_FOLDED = {chr(code): chr(_FOLD.get(code, code)).lower() for code in [*range(0x41, 0x5B), *_FOLD]}
+_FOLDABLE = re.compile("[A-Z\uff01-\uff5e\u3000]")
 CONTEXT = 20  # characters shown on each side of a hit
 
 
-def _fold_run(match) -> str:
-    return match.group().translate(_FOLD).lower()  # ASCII by now: lower() keeps the length
-
-
 def fold(text: str) -> str:
-    return _FOLDABLE.sub(_fold_run, text)
+    """One regex scan for the foldable characters there are, then one ``str.replace``
+    per distinct one (a few in Chinese text: ，（）：): about twice as fast as a
+    substitution calling back into Python for every run of full-width punctuation."""
+    for char in set(_FOLDABLE.findall(text)):
+        text = text.replace(char, _FOLDED[char])
+    return text
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ class Matcher:
             self.size += 1
         if self.size:
             self.automaton.make_automaton()
+
+    def match_ends(self, text: str) -> list[int]:
+        """Where each occurrence of a term in the text ends (before the own-suggestion
+        rule, so a superset of :meth:`find`'s hits): a text with no end in it, or a
+        part of a text, has no hit."""
+        if not self.size or not text:
+            return []
+        return [last for last, _value in self.automaton.iter(fold(text))]
 
     def find(self, text: str) -> list[Hit]:
         if not self.size or not text:

@@ -194,54 +194,71 @@ def _add_field_text(content: Content, label: str, value, rich: bool) -> None:
         content.texts.append(Text(label, value))
 
 
-def _rows_of(model, snapshot: dict) -> list[tuple[type, dict, str]]:
-    """(model, field values, label prefix) of the version and of its child rows."""
-    rows = [(model, snapshot.get("fields", {}) | {"__m2m__": snapshot.get("m2m", {})}, "")]
+def _rows_of(model, snapshot: dict, language) -> list[tuple[type, dict, dict, str]]:
+    """(model, field values, many-to-many ids, label prefix) of the version and of its child rows."""
+    rows = [(model, snapshot.get("fields", {}), snapshot.get("m2m", {}), "")]
     for accessor, children in (snapshot.get("children") or {}).items():
         child_model, _parent = _child_model(model, accessor)
         if child_model is None:
             continue
-        prefix = str(child_model._meta.verbose_name)
+        prefix = _label(child_model._meta, language)
         for index, row in enumerate(children, start=1):
-            rows.append((child_model, row | {"__m2m__": {}}, f"{prefix} {index} "))
+            rows.append((child_model, row, {}, f"{prefix} {index} "))
     return rows
 
 
 _LABELS: dict = {}
 
 
-def _label(f, language) -> str:
-    """A field's label in ``language``, translated once (an import's batch scans
-    thousands of rows of the same fields)."""
-    key = (f, language)
+def _label(named, language) -> str:
+    """A field's (or a model's) verbose name in ``language``, translated once (an
+    import's batch scans thousands of rows of the same fields)."""
+    key = (named, language)
     label = _LABELS.get(key)
     if label is None:
-        label = _LABELS[key] = str(f.verbose_name)
+        label = _LABELS[key] = str(named.verbose_name)
     return label
+
+
+_COLUMNS: dict = {}
+
+
+def _text_columns(model, language) -> list[tuple[str, str, bool]]:
+    """(attname, label in ``language``, rich text?) of the model's text fields."""
+    key = (model, language)
+    columns = _COLUMNS.get(key)
+    if columns is None:
+        from apps.core.fields import RichTextField
+
+        columns = _COLUMNS[key] = [(f.attname, _label(f, language), isinstance(f, RichTextField))
+                                  for f in _text_fields(model)]
+    return columns
+
+
+@lru_cache(maxsize=None)
+def _has_url_field(model) -> bool:
+    return any(f.name == "url" for f in model._meta.concrete_fields)
 
 
 def content_of_snapshot(model, snapshot: dict | None) -> Content:
     """The texts, links and attachments of one version (a revision's snapshot)."""
     from django.apps import apps
 
-    from apps.core.fields import RichTextField
-
     content = Content()
     if not snapshot:
         return content
     wanted: dict[str, list[tuple[int, str]]] = {}
     language = get_language()
-    for row_model, values, prefix in _rows_of(model, snapshot):
-        for f in _text_fields(row_model):
-            value = values.get(f.attname)
+    for row_model, values, m2m, prefix in _rows_of(model, snapshot, language):
+        for attname, label, rich in _text_columns(row_model, language):
+            value = values.get(attname)
             if not value or not isinstance(value, str):
                 continue
-            _add_field_text(content, f"{prefix}{_label(f, language)}", value, isinstance(f, RichTextField))
-        for f in row_model._meta.concrete_fields:
-            if f.name == "url" and values.get("url"):
-                content.links.append(Link(values["url"], str(values.get("title") or "")))
+            _add_field_text(content, f"{prefix}{label}" if prefix else label, value, rich)
+        if _has_url_field(row_model) and values.get("url"):
+            content.links.append(Link(values["url"], str(values.get("title") or "")))
         for kind, name, label in _media_refs(row_model):
-            ids = [values.get(name)] if kind == "fk" else values.get("__m2m__", {}).get(name, [])
+            ids = [values.get(name)] if kind == "fk" else m2m.get(name, [])
             for pk in ids or []:
                 if pk:
                     wanted.setdefault(label, []).append((pk, prefix))

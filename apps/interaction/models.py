@@ -133,7 +133,7 @@ class Consultation(EditorialModel):
 
     public_renderer = "apps.interaction.views.render_consultation"
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("留言答复")
         verbose_name_plural = _("留言答复")
         ordering = ["-first_published_at", "-pk"]

@@ -95,11 +95,12 @@ class PressRelease(EditorialModel):
     public_renderer = "apps.news.views.render_release"
     editorial_children = ("gallery_items",)
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = gettext_lazy("新闻稿")
         verbose_name_plural = gettext_lazy("新闻稿")
         ordering = ["-first_published_at", "-pk"]
         indexes = [
+            *EditorialModel.Meta.indexes,
             models.Index(fields=["visibility", "-first_published_at", "-id"], name="news_public_order_idx"),
         ]
 

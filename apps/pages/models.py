@@ -40,7 +40,7 @@ class Page(EditorialModel):
     public_renderer = "apps.pages.views.render_page"
     editorial_children = ("links",)
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("栏目页面")
         verbose_name_plural = _("栏目页面")
         ordering = ["position", "pk"]

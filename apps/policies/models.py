@@ -92,11 +92,14 @@ class PolicyDocument(EditorialModel):
 
     public_renderer = "apps.policies.views.render_document"
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("政策文件")
         verbose_name_plural = _("政策文件")
         ordering = ["-issued_on", "-pk"]
-        indexes = [models.Index(fields=["visibility", "-issued_on", "-id"], name="policies_public_order_idx")]
+        indexes = [
+            *EditorialModel.Meta.indexes,
+            models.Index(fields=["visibility", "-issued_on", "-id"], name="policies_public_order_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(superseded_by__isnull=True) | Q(validity__in=[v.value for v in SUPERSEDED]),
@@ -184,7 +187,7 @@ class PolicyInterpretation(EditorialModel):
     public_renderer = "apps.policies.views.render_interpretation"
     editorial_children = ("images",)
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("政策解读")
         verbose_name_plural = _("政策解读")
         ordering = ["-first_published_at", "-pk"]

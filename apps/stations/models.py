@@ -107,7 +107,7 @@ class ServiceStation(EditorialModel):
     public_renderer = "apps.stations.views.render_station"
     editorial_children = ("hours", "exceptions", "stops", "photos")
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("服务站")
         verbose_name_plural = _("服务站")
         ordering = ["kind__position", "name", "pk"]

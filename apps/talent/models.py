@@ -80,7 +80,7 @@ class TalentProgramme(EditorialModel):
     public_renderer = "apps.talent.views.render_programme"
     editorial_children = ("rounds", "materials")
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("人才项目")
         verbose_name_plural = _("人才项目")
         ordering = ["category__position", "pk"]

@@ -185,3 +185,24 @@ def test_a_batch_is_no_way_around_the_check(pages, people, serious):
     actions.override_wording(batch, by=people.publisher, reason="批量导入的原文件名称")
     editorial.submit(refresh(batch), by=people.editor)
     assert refresh(batch).status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize("members_per_search", [3, 500])
+def test_a_batch_reports_each_members_hits_labelled_with_the_member_and_the_field(
+        pages, people, wording, monkeypatch, members_per_search):
+    from apps.inspection import wording as check
+
+    monkeypatch.setattr(check, "MEMBERS_PER_SEARCH", members_per_search)
+    wording.add("按排", severity=Severity.WARN, suggestion="安排")
+    clean = pages.draft()
+    named = pages.draft(title="按排说明")
+    across = pages.draft(summary="工作按", keywords="排期")  # a term never spans two fields
+    unnamed = pages.draft(body="<p>会议<strong>按</strong>排</p>")
+    batch = editorial.create_batch(
+        title="批次", items=[(p, refresh(p).latest_revision) for p in (clean, named, across, unnamed)],
+        by=people.editor, preview_rows=[{"name": "甲企业"}, {"name": "乙企业"}, {"name": "丙企业"}, {}])
+    findings = check.scan(refresh(batch))
+    assert [(f.label, f.found, f.blocking) for f in findings] == [
+        ("乙企业：标题", "按排", False),
+        (f"#{unnamed.pk}：正文", "按排", False),
+    ]

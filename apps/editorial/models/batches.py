@@ -34,7 +34,7 @@ class ReviewBatch(EditorialModel):
 
     public_renderer = "apps.editorial.views.render_batch"
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("批量审核")
         verbose_name_plural = _("批量审核")
         ordering = ["-id"]
@@ -88,7 +88,9 @@ class BatchEntryQuerySet(models.QuerySet):
 
 
 class BatchEntry(ObjectRef):
-    batch = models.ForeignKey(ReviewBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="entries")
+    batch = models.ForeignKey(  # editorial_batch_entry_unique leads with it: no index of its own
+        ReviewBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     revision = models.ForeignKey(Revision, verbose_name=_("版本"), on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     # This member's row of the reviewer's diff (row, status, name, changes): stored

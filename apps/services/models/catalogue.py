@@ -67,7 +67,7 @@ class Service(EditorialModel):
     public_renderer = "apps.services.views.guide.render_service"
     editorial_children = ("materials", "attribute_definitions")
 
-    class Meta:
+    class Meta(EditorialModel.Meta):
         verbose_name = _("办事事项")
         verbose_name_plural = _("办事事项")
         ordering = ["group__position", "position", "pk"]
