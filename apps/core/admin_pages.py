@@ -16,6 +16,20 @@ from .errors import InvalidTransition, NotAllowed
 from .textclean import cleaned_post
 
 
+def refused(request, admin_site, exc, *, opts, obj, back_url):
+    """The page of a refused admin action (``admin/refused.html``): 403 for a missing
+    right, 400 for bad input, 409 for a refused transition; the message in Chinese."""
+    if isinstance(exc, ValidationError):
+        status, message = 400, "；".join(exc.messages)
+    else:
+        status = 403 if isinstance(exc, NotAllowed) else 409
+        message = getattr(exc, "message", "") or str(exc)
+    return TemplateResponse(request, "admin/refused.html", {
+        **admin_site.each_context(request), "title": _("操作未完成"), "message": message,
+        "back_url": back_url, "opts": opts, "original": obj,
+    }, status=status)
+
+
 class ReadOnlyModelAdmin(admin.ModelAdmin):
     """Rows nobody adds, changes or deletes in the admin (they are written by actions,
     or never): readable only."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.admin_pages import ReadOnlyModelAdmin
+from apps.core.admin_pages import ReadOnlyModelAdmin, refused
 from apps.core.errors import InvalidTransition, NotAllowed
 
 from . import actions
@@ -113,11 +113,7 @@ class WordingEntryAdmin(admin.ModelAdmin):
                 raise ValidationError(_("请填写放行理由。"))
             actions.override_wording(item, by=request.user, reason=form.cleaned_data["reason"])
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
-            status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, InvalidTransition) else 400
-            message = "；".join(exc.messages) if isinstance(exc, ValidationError) else (getattr(exc, "message", "") or str(exc))
-            return TemplateResponse(request, "admin/refused.html", {
-                **self.admin_site.each_context(request), "title": _("操作未完成"), "message": message,
-                "back_url": back, "opts": model._meta, "original": item}, status=status)
+            return refused(request, self.admin_site, exc, opts=model._meta, obj=item, back_url=back)
         messages.success(request, _("已放行该版本的严重错敏词一次，并记入审计日志。"))
         return HttpResponseRedirect(back)
 

@@ -8,13 +8,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.admin_pages import refused
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.textclean import PastedTextFormMixin
 
@@ -101,12 +101,7 @@ class _TraditionalTextMixin:
         try:
             actions.convert_text_to_simplified(obj, by=request.user)
         except (NotAllowed, InvalidTransition, ValidationError) as exc:
-            status = 403 if isinstance(exc, NotAllowed) else 409
-            message = "；".join(exc.messages) if isinstance(exc, ValidationError) else (getattr(exc, "message", "") or str(exc))
-            return TemplateResponse(request, "admin/refused.html", {
-                **self.admin_site.each_context(request), "title": _("操作未完成"), "message": message,
-                "back_url": back, "opts": opts, "original": obj,
-            }, status=400 if isinstance(exc, ValidationError) else status)
+            return refused(request, self.admin_site, exc, opts=opts, obj=obj, back_url=back)
         self.message_user(request, _("已将繁体字转换为简体。"), messages.SUCCESS)
         tell_about_reviewed_text(self, request, obj, list(type(obj).REVIEWED_TEXT_FIELDS))
         return HttpResponseRedirect(back)

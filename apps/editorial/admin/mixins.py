@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.admin_pages import refused
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.fields import RichTextField
@@ -36,11 +37,11 @@ def _posted_id(request, name: str) -> int:
     return int(raw)
 
 
-
 def traditional_snapshot(obj) -> dict:
     """The draft's snapshot, with the media text it would carry if saved now."""
     snapshot = obj.latest_revision.snapshot if obj.latest_revision_id else serialize(obj)
     return media_text.with_current_text(type(obj), snapshot)
+
 
 class EditorialChildInlineMixin:
     """For inlines of an item's ordered child rows (``editorial_children``).
@@ -234,19 +235,9 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         )
 
     def _refuse(self, request, obj, exc):
-        status = 403 if isinstance(exc, NotAllowed) else 409
-        if isinstance(exc, ValidationError):
-            status, message = 400, "；".join(exc.messages)
-        else:
-            message = getattr(exc, "message", "") or str(exc)
         opts = self.model._meta
         back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-        return TemplateResponse(
-            request, "admin/refused.html",
-            {**self.admin_site.each_context(request), "title": _("操作未完成"), "message": message,
-             "back_url": back, "opts": opts, "original": obj},
-            status=status,
-        )
+        return refused(request, self.admin_site, exc, opts=opts, obj=obj, back_url=back)
 
     # --- the workflow panel -----------------------------------------------------------
     def workflow_context(self, request, obj) -> dict:
