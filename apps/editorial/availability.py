@@ -38,7 +38,9 @@ def available_actions(item, user, *, round_=None, task=None) -> set[str]:
         task = task or open_task_of(last)
         if task and reviewer_problem(user, last, task) is None:
             found |= {"approve", "request_changes"}
-    publisher_ok = user.has_perm(rules.PUBLISH) and (last is None or rules.passes_two_person_rule(user, last))
+    from .actions.steps import may_publish
+
+    publisher_ok = may_publish(user, last)
     if item.status == Status.APPROVED and last is not None and last.status == RoundStatus.APPROVED and publisher_ok:
         found |= {"publish", "schedule"}
     if item.status == Status.SCHEDULED and user.has_perm(rules.PUBLISH):

@@ -49,6 +49,24 @@ def publish_version(current, *, by, revision, major, change_note, now=None) -> s
     return was
 
 
+def check_publishable(current, round_, *, by, major, change_note) -> tuple[bool, str]:
+    """The publish gate of a round's approved version (发布 and 签发 alike): the
+    change note of a republication, and the checks of the publish stage."""
+    major, change_note = check_change_note(current, major, change_note)
+    checks.require_no_problems(current, stage=checks.PUBLISH, by=by, revision=round_.revision)
+    return major, change_note
+
+
+def publish_approved(current, round_, *, by, major, change_note, now=None, **audit_data) -> None:
+    """The round's approved version goes live (after ``check_publishable``): its audit
+    row, the authors told, the signal. ``audit_data``: what 签发 adds (the step)."""
+    was = publish_version(current, by=by, revision=round_.revision, major=major, change_note=change_note, now=now)
+    audit(current, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
+          note=change_note, major=major, revision=round_.revision.number, **audit_data)
+    notify("published", current, user_ids=round_.authors, by=by)
+    signals.send_published(current)
+
+
 @transaction.atomic
 def publish(item, *, by, major: bool | None = None, change_note: str = "") -> None:
     current = lock_for_update(item)
@@ -56,13 +74,8 @@ def publish(item, *, by, major: bool | None = None, change_note: str = "") -> No
     require_publisher(by, round_)
     require_state(current.status == Status.APPROVED, _("只有审核通过的内容可以发布（当前：%(status)s）。") % {"status": current.get_status_display()})
     require_state(round_ is not None and round_.status == RoundStatus.APPROVED, _("该内容没有通过的审核记录。"))
-    major, change_note = check_change_note(current, major, change_note)
-    checks.require_no_problems(current, stage=checks.PUBLISH, by=by, revision=round_.revision)
-    was = publish_version(current, by=by, revision=round_.revision, major=major, change_note=change_note)
-    audit(current, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
-          note=change_note, major=major, revision=round_.revision.number)
-    notify("published", current, user_ids=round_.authors, by=by)
-    signals.send_published(current)
+    major, change_note = check_publishable(current, round_, by=by, major=major, change_note=change_note)
+    publish_approved(current, round_, by=by, major=major, change_note=change_note)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from apps.core.audit import audit
 from apps.core.calendar import add_workdays
 from apps.core.errors import InvalidTransition, require, require_state
 
-from .. import checks, rules, signals
+from .. import checks, rules
 from ..chains import NoReviewChain, chain_for, steps_of
 from ..models import ReviewRound, ReviewTask, RoundStatus, Status, TaskStatus
 from ..notifications import notify
@@ -18,7 +18,7 @@ from .base import (
     StaleStep, last_round, lock_for_update, open_round, ref, refuse_if_batched, refuse_if_locked_by_other,
     require_text, update,
 )
-from .publishing import check_change_note, publish_version
+from .publishing import check_publishable, publish_approved
 from .steps import may_sign_off, reviewer_problem
 from .versions import authors_of_version, may_publish_urgently, refresh_media_text  # noqa: F401 - re-exported
 
@@ -120,10 +120,8 @@ def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None 
     next_position = task.position + 1
     last_step = next_position >= len(round_.steps)
     signs_off = last_step and publish and round_.last_approval_publishes and may_sign_off(by, round_)
-    if signs_off:
-        major, change_note = check_change_note(current, major, change_note)
-        # 签发 is a publish: the publish gate's checks (a serious wording error …) apply.
-        checks.require_no_problems(current, stage=checks.PUBLISH, by=by, revision=round_.revision)
+    if signs_off:  # 签发 is a publish: the publish gate (change note, a serious wording error …) applies
+        major, change_note = check_publishable(current, round_, by=by, major=major, change_note=change_note)
     ReviewTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPROVED, decided_by=by, decided_at=now, comment=note)
     if not last_step:
         ReviewRound.objects.filter(pk=round_.pk).update(current_step=next_position)
@@ -140,11 +138,8 @@ def approve(item, *, by, note: str = "", expected_task: ReviewTask | int | None 
     if not signs_off:
         notify("approved", current, user_ids=round_.authors, by=by, extra={"note": note})
         return task
-    was = publish_version(current, by=by, revision=round_.revision, major=major, change_note=change_note, now=now)
-    audit(current, "editorial.publish", by=by, from_state=was, to_state=Status.PUBLISHED,
-          note=change_note, major=major, revision=round_.revision.number, step=task.name, signed_off=True)
-    notify("published", current, user_ids=round_.authors, by=by)
-    signals.send_published(current)
+    publish_approved(current, round_, by=by, major=major, change_note=change_note, now=now,
+                     step=task.name, signed_off=True)
     return task
 
 

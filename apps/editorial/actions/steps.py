@@ -25,10 +25,17 @@ def reviewer_problem(by, round_, task) -> str | None:
     return None
 
 
+def may_publish(by, round_) -> bool:
+    """Whether ``by`` may publish what ``round_`` approved (``None``: no round yet):
+    the publish permission and the two-person rule (``publishing.require_publisher``
+    is this rule with its refusals)."""
+    return by.is_active and by.has_perm(rules.PUBLISH) and (round_ is None or rules.passes_two_person_rule(by, round_))
+
+
 def may_sign_off(by, round_) -> bool:
     """Whether approving the last step of ``round_`` may also publish it (签发):
     the approver could press 发布 afterwards."""
-    return by.is_active and by.has_perm(rules.PUBLISH) and rules.passes_two_person_rule(by, round_)
+    return may_publish(by, round_)
 
 
 def approval_signs_off(round_, task, by) -> bool:
