@@ -4,10 +4,10 @@ Editors and importers paste from converters that glue pinyin after each characte
 ("園區(qū)"). ``PastedTextFormMixin`` removes those annotations from every text field
 of a form when it is cleaned, so titles, summaries, captions, alt text and media
 titles are stored clean, as the rich-text body already was (its sanitiser). The
-editorial admin puts the mixin on every content form and child-row inline
-(apps.editorial.admin.mixins); the media forms inherit it; every other admin gets
-it from ``PastedTextAdminMixin``, which the project's admin site adds to each
-ModelAdmin it registers; the action pages (apps.core.admin_pages) clean the
+media forms inherit it; every admin form, list-editable form and inline (the
+editorial content forms and child rows included) gets it from
+``PastedTextAdminMixin``, which the project's admin site adds to each ModelAdmin
+it registers; the action pages (apps.core.admin_pages) clean the
 request's fields (``cleaned_post``); the editorial actions clean the ``fields``
 they are given (imports, commands) with ``clean_text_values``.
 

@@ -17,7 +17,6 @@ from apps.core.admin_pages import refused
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.fields import RichTextField
-from apps.core.textclean import with_pasted_text_cleaning
 
 from .. import actions, checks, media_text, traditional
 from ..availability import available_actions, signs_off
@@ -66,11 +65,6 @@ class EditorialChildInlineMixin:
     def has_view_permission(self, request, obj=None):
         return self._parent_perm(request, "view") or self.has_change_permission(request, obj)
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form = with_pasted_text_cleaning(formset.form)  # captions of child rows too
-        return formset
-
 
 class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
@@ -106,10 +100,6 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
         elif obj.visibility == Visibility.LIVE and obj.status != Status.PUBLISHED:
             label += _("（有未发布的修改）")
         return label
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        # Pasted text: every text field of every content form loses pinyin annotations.
-        return with_pasted_text_cleaning(super().get_form(request, obj, change, **kwargs))
 
     # --- the read-only view (reviewers, publishers): rich text rendered, not raw HTML ----
     RENDERED = "__rendered"
