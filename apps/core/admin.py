@@ -89,7 +89,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyModelAdmin):
     """What actions queued and whether the broker took it (technical staff only:
     ``last_error`` holds the broker's own words)."""
 
@@ -102,15 +102,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class YearScheduleForm(forms.Form):

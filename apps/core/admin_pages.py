@@ -30,6 +30,20 @@ def refused(request, admin_site, exc, *, opts, obj, back_url):
     }, status=status)
 
 
+class AuditTrailAdminMixin:
+    """For admins whose writes are actions: the action's audit row is the record, so
+    Django's own admin log (LogEntry) gets no second, partial one."""
+
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletion(self, request, obj, object_repr):
+        return None
+
+
 class ReadOnlyModelAdmin(admin.ModelAdmin):
     """Rows nobody adds, changes or deletes in the admin (they are written by actions,
     or never): readable only."""

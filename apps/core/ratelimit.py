@@ -1,26 +1,18 @@
 """A fixed-window count of attempts per client address, in the shared cache (public
 lookups and forms that have no account to lock), and the client address itself."""
 
-from django.conf import settings
+from axes.helpers import get_client_ip_address
 from django.core.cache import cache
-from ipware import get_client_ip
 
 
 def client_ip(request) -> str | None:
     """The client's address (see :func:`client_address`), or None if it has none."""
-    address, _routable = get_client_ip(
-        request,
-        proxy_order=settings.AXES_IPWARE_PROXY_ORDER,
-        proxy_count=settings.AXES_IPWARE_PROXY_COUNT,
-        proxy_trusted_ips=getattr(settings, "AXES_IPWARE_PROXY_TRUSTED_IPS", None),
-        request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
-    )
-    return address or request.META.get("REMOTE_ADDR") or None
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or None
 
 
 def client_address(request) -> str:
-    """The client's address by the rule the login lockout uses (django-axes through
-    django-ipware, configured from ``PARKPORTAL_TRUSTED_PROXIES``): with no proxy in
+    """The client's address by the rule the login lockout uses (django-axes' own
+    resolution, through django-ipware configured from ``PARKPORTAL_TRUSTED_PROXIES``): with no proxy in
     front, REMOTE_ADDR (a forged X-Forwarded-For is ignored); behind nginx, the entry
     the proxy appended, not the proxy's own address, which every client shares."""
     return client_ip(request) or "unknown"

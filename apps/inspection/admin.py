@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.admin_pages import ReadOnlyModelAdmin, refused
+from apps.core.admin_pages import AuditTrailAdminMixin, ReadOnlyModelAdmin, refused
 from apps.core.errors import InvalidTransition, NotAllowed
 
 from . import actions
@@ -25,7 +25,7 @@ REPORT_PERMISSION = "inspection.view_report"
 
 
 @admin.register(WordingEntry)
-class WordingEntryAdmin(admin.ModelAdmin):
+class WordingEntryAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = ("term", "kind", "severity", "suggestion", "active", "updated_at")
     list_filter = ("kind", "severity", "active")
     search_fields = ("term", "suggestion", "note")
@@ -41,14 +41,6 @@ class WordingEntryAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         actions.delete_entries(queryset, by=request.user)
 
-    def log_addition(self, request, obj, message):
-        return None  # the audit row is the record
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletion(self, request, obj, object_repr):
-        return None
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

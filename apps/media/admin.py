@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.admin_pages import refused
+from apps.core.admin_pages import AuditTrailAdminMixin, refused
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.textclean import PastedTextFormMixin
 
@@ -107,7 +107,7 @@ class _TraditionalTextMixin:
         return HttpResponseRedirect(back)
 
 
-class _ProcessedAdmin(admin.ModelAdmin):
+class _ProcessedAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     actions = ["reprocess_selected", "rebuild_selected"]
 
@@ -136,11 +136,6 @@ class _ProcessedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # assets are referenced by published items
 
-    def log_addition(self, request, obj, message):
-        return None  # the audit trail (apps.core.AuditEntry) is the record
-
-    def log_change(self, request, obj, message):
-        return None
 
 
 class ImageForm(PastedTextFormMixin, forms.ModelForm):
@@ -347,7 +342,7 @@ class AttachmentForm(PastedTextFormMixin, forms.ModelForm):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(_TraditionalTextMixin, admin.ModelAdmin):
+class AttachmentAdmin(_TraditionalTextMixin, AuditTrailAdminMixin, admin.ModelAdmin):
     form = AttachmentForm
     list_display = ("title", "kind", "size", "created_at")
     list_filter = ("kind",)
@@ -366,11 +361,6 @@ class AttachmentAdmin(_TraditionalTextMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_change(self, request, obj, message):
-        return None
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.admin_pages import refused
+from apps.core.admin_pages import AuditTrailAdminMixin, refused
 from apps.core.admin_widgets import SafeAutocompleteAdminMixin
 from apps.core.errors import InvalidTransition, NotAllowed
 from apps.core.fields import RichTextField
@@ -66,7 +66,7 @@ class EditorialChildInlineMixin:
         return self._parent_perm(request, "view") or self.has_change_permission(request, obj)
 
 
-class EditorialAdminMixin(SafeAutocompleteAdminMixin):
+class EditorialAdminMixin(AuditTrailAdminMixin, SafeAutocompleteAdminMixin):
     """Mix into a content model's ModelAdmin (before admin.ModelAdmin)."""
 
     change_form_template = "editorial/admin/change_form.html"
@@ -141,11 +141,6 @@ class EditorialAdminMixin(SafeAutocompleteAdminMixin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def log_addition(self, request, obj, message):
-        return None  # apps.core.AuditEntry is the record (editorial.save_draft)
-
-    def log_change(self, request, obj, message):
-        return None
 
     # --- editing the latest draft ------------------------------------------------
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

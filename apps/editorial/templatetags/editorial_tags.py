@@ -21,14 +21,3 @@ def change_history(item):
     """The public change notes of an item: one query."""
     notes = list(ChangeNote.objects.filter(**ChangeNote.ref_filter(item)).order_by("-published_at", "-id"))
     return {"item": item, "notes": notes}
-
-
-@register.filter
-def state_label(value):
-    """An audit row's workflow state ("in_review") as editors know it (审核中)."""
-    from ..models import Status
-
-    try:
-        return Status(value).label
-    except ValueError:
-        return value
