@@ -257,6 +257,13 @@ def test_rate_limit_per_key(client, desk, settings):
     assert get(client, "services.json").status_code == 200  # the address's own budget
 
 
+def test_forged_forwarded_for_gets_no_fresh_allowance(client, settings):
+    settings.PARKPORTAL_OPEN311_ANONYMOUS_RATE = "2/hour"
+    codes = [client.get(BASE + "services.json", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+             for i in range(3)]
+    assert codes == [200, 200, 429]
+
+
 def test_openapi_description_loads(client):
     response = client.get(BASE + "openapi.json")
     assert response.status_code == 200
