@@ -227,6 +227,15 @@ def test_request_filters(client, desk, keys, requests_, no_material_service):
     assert len(ids(start_date=done.submitted_at.isoformat())) == 2
 
 
+def test_typed_numbers_are_read_as_stored(client, desk, keys, requests_):
+    done = requests_.resolved()
+    typed = f" {done.tracking_number.lower().replace('-', '－')} "
+    rows = parse(get(client, "requests.json", service_request_id=typed))
+    assert [r["service_request_id"] for r in rows] == [done.tracking_number]
+    response = get(client, f"requests/{done.tracking_number.lower()}.json")
+    assert response.status_code == 200 and parse(response)[0]["service_request_id"] == done.tracking_number
+
+
 @pytest.mark.parametrize("params, words", [
     ({"status": "pending"}, "status"),
     ({"start_date": "yesterday"}, "start_date"),
