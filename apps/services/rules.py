@@ -84,15 +84,10 @@ def may_appeal(user, rating) -> bool:
 def may_file_appeal(user, rating) -> bool:
     """``user`` may file an appeal on ``rating`` now (what ``actions.file_appeal`` requires):
     they may appeal it, no appeal has been upheld, and none is pending."""
-    from .models.ratings import AppealState
-
-    return (may_appeal(user, rating) and rating.excluded_at is None
-            and not rating.appeals.filter(state=AppealState.PENDING).exists())
+    return may_appeal(user, rating) and rating.excluded_at is None and not rating.appeals.pending().exists()
 
 
 def may_decide_appeal(user, appeal) -> bool:
     """``user`` may decide ``appeal`` now (what ``actions.decide_appeal`` requires): it is
     pending, and they are a supervisor other than the one who filed it."""
-    from .models.ratings import AppealState
-
-    return appeal.state == AppealState.PENDING and is_supervisor(user) and appeal.filed_by_id != user.pk
+    return appeal.is_pending and is_supervisor(user) and appeal.filed_by_id != user.pk
