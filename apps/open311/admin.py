@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import NotAllowed
 from apps.core.admin_pages import ActionPageAdmin
+from apps.core.textclean import with_pasted_text_cleaning
 
 from . import actions
 from .models import ApiKey, KeyKind
@@ -54,7 +55,7 @@ class ApiKeyAdmin(ActionPageAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not actions.may_manage_keys(request.user):
             raise PermissionDenied
-        form = IssueForm(request.POST or None)
+        form = with_pasted_text_cleaning(IssueForm)(request.POST or None)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("签发接口密钥"), "form": form}
         if request.method == "POST" and form.is_valid():
             try:

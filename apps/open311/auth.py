@@ -7,6 +7,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.throttling import SimpleRateThrottle
 
+from apps.core.ratelimit import client_address
+
 from .actions import touch
 from .models import ApiKey
 
@@ -53,3 +55,8 @@ class KeyRateThrottle(SimpleRateThrottle):
         key = request.auth
         ident = f"key-{key.pk}" if key is not None else f"addr-{self.get_ident(request)}"
         return f"open311:throttle:{ident}"
+
+    def get_ident(self, request):
+        """The client address by the project's one rule (as the login lockout), not DRF's,
+        which without ``NUM_PROXIES`` trusts whatever X-Forwarded-For the client sends."""
+        return client_address(request)

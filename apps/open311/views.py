@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from apps.core.workdays import SHANGHAI
 from apps.services.models import Service, ServiceRequest
-from apps.services.models.requests import FINAL_STATES, OPEN_STATES
+from apps.services.tracking import normalise
 
 from . import actions, schema, serializers
 from .auth import ApiKeyAuthentication, KeyRateThrottle
@@ -121,7 +121,7 @@ class Requests(Open311View):
         rows, full = serializers.requests_for(self.enterprise_account(request))
         ids = _csv(request.query_params.get("service_request_id", ""))
         if ids:
-            rows = rows.filter(tracking_number__in=[i.upper() for i in ids])
+            rows = rows.filter(tracking_number__in=[normalise(i) for i in ids])
         else:
             codes = _csv(request.query_params.get("service_code", ""))
             if codes:
@@ -143,9 +143,9 @@ class Requests(Open311View):
             if statuses - {"open", "closed"}:
                 raise Open311Error(400, _("status 只能是 open 或 closed。"))
             if statuses == {"open"}:
-                rows = rows.filter(state__in=OPEN_STATES)
+                rows = rows.open()
             elif statuses == {"closed"}:
-                rows = rows.filter(state__in=FINAL_STATES)
+                rows = rows.closed()
         rows = rows.order_by("-submitted_at", "-pk")[:MAX_RESULTS]
         return Response([serializers.request_row(item, full=full) for item in rows])
 
@@ -198,7 +198,7 @@ class RequestDetail(Open311View):
     def get(self, request, service_request_id, format=None):
         account = self.enterprise_account(request)
         rows, full = serializers.requests_for(account)
-        number = service_request_id.upper()[:20]
+        number = normalise(service_request_id)
         item = rows.filter(tracking_number=number).first()
         if item is None:
             if account is not None and ServiceRequest.objects.open_data().filter(tracking_number=number).exists():

@@ -40,13 +40,10 @@ def send_change_mail(request_id: int, event_id: int) -> int:
 
 def send_alert(request_id: int, kind: str) -> int:
     """A reminder (``remind``) or an overdue alert (``overdue_alert``) to the assignee and the supervisors."""
-    from apps.accounts.roles import ROLES, SERVICE_SUPERVISOR
-
     request = ServiceRequest.objects.select_related("service", "assignee").filter(pk=request_id).first()
     if request is None or kind not in ("remind", "overdue_alert"):
         return 0
-    people = get_user_model().objects.filter(is_active=True, groups__name=ROLES[SERVICE_SUPERVISOR].group_name)
-    recipients = {u.email for u in people if u.email}
+    recipients = set(_supervisor_addresses())
     if request.assignee and request.assignee.email:
         recipients.add(request.assignee.email)
     if not recipients:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from apps.core.admin_pages import ActionPageAdmin
 
 from . import actions, rules
-from .models import Appeal, AppealState, CaseState, Rating, Rectification
+from .models import Appeal, CaseState, Rating, Rectification
 
 
 class CountedFilter(admin.SimpleListFilter):
@@ -77,8 +77,7 @@ class RatingAdmin(ActionPageAdmin):
             for a in item.appeals.select_related("filed_by")]
 
     def act_forms(self, request, item):
-        if rules.may_appeal(request.user, item) and item.excluded_at is None and not item.appeals.filter(
-                state=AppealState.PENDING).exists():
+        if rules.may_file_appeal(request.user, item):
             return [{"action": "appeal", "label": _("申诉为恶意评价"),
                      "fields": [("reason", _("申诉理由（必填）"), "text")]}]
         return []
@@ -164,7 +163,7 @@ class AppealAdmin(ActionPageAdmin):
         ]
 
     def act_forms(self, request, item):
-        if item.state == AppealState.PENDING and rules.is_supervisor(request.user) and item.filed_by_id != request.user.pk:
+        if rules.may_decide_appeal(request.user, item):
             return [{"action": "decide", "label": _("裁定申诉"),
                      "fields": [("decision", _("裁定结果"), "choice"), ("decision_reason", _("裁定理由（必填）"), "text")]}]
         return []

@@ -79,3 +79,15 @@ def may_see_rater(user) -> bool:
 def may_appeal(user, rating) -> bool:
     """Staff who handle the rated request (and the supervisor) may appeal it as malicious."""
     return handles(user, rating.request)
+
+
+def may_file_appeal(user, rating) -> bool:
+    """``user`` may file an appeal on ``rating`` now (what ``actions.file_appeal`` requires):
+    they may appeal it, no appeal has been upheld, and none is pending."""
+    return may_appeal(user, rating) and rating.excluded_at is None and not rating.appeals.pending().exists()
+
+
+def may_decide_appeal(user, appeal) -> bool:
+    """``user`` may decide ``appeal`` now (what ``actions.decide_appeal`` requires): it is
+    pending, and they are a supervisor other than the one who filed it."""
+    return appeal.is_pending and is_supervisor(user) and appeal.filed_by_id != user.pk

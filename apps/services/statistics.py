@@ -31,6 +31,8 @@ from django.db.models.functions import TruncMonth
 from apps.core import pagecache
 from apps.core.workdays import SHANGHAI
 
+from . import deadlines
+
 MONTHS = 12
 CACHE_SECONDS = 3600
 
@@ -109,10 +111,8 @@ def months_until(last: dt.date, count: int = MONTHS) -> list[dt.date]:
 
 def _key(moment) -> dt.date:
     if isinstance(moment, dt.datetime):
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(SHANGHAI)
-        return moment.date().replace(day=1)
-    return moment.replace(day=1)
+        moment = deadlines.local_day(moment) if moment.tzinfo is not None else moment.date()
+    return month_start(moment)
 
 
 def compute(today: dt.date, count: int = MONTHS) -> Statistics:

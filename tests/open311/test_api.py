@@ -227,6 +227,15 @@ def test_request_filters(client, desk, keys, requests_, no_material_service):
     assert len(ids(start_date=done.submitted_at.isoformat())) == 2
 
 
+def test_typed_numbers_are_read_as_stored(client, desk, keys, requests_):
+    done = requests_.resolved()
+    typed = f" {done.tracking_number.lower().replace('-', '－')} "
+    rows = parse(get(client, "requests.json", service_request_id=typed))
+    assert [r["service_request_id"] for r in rows] == [done.tracking_number]
+    response = get(client, f"requests/{done.tracking_number.lower()}.json")
+    assert response.status_code == 200 and parse(response)[0]["service_request_id"] == done.tracking_number
+
+
 @pytest.mark.parametrize("params, words", [
     ({"status": "pending"}, "status"),
     ({"start_date": "yesterday"}, "start_date"),
@@ -255,6 +264,13 @@ def test_rate_limit_per_key(client, desk, settings):
     response = get(client, "services.json", api_key=plain)
     assert parse(response)[0]["code"] == 429 and response["Retry-After"]
     assert get(client, "services.json").status_code == 200  # the address's own budget
+
+
+def test_forged_forwarded_for_gets_no_fresh_allowance(client, settings):
+    settings.PARKPORTAL_OPEN311_ANONYMOUS_RATE = "2/hour"
+    codes = [client.get(BASE + "services.json", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+             for i in range(3)]
+    assert codes == [200, 200, 429]
 
 
 def test_openapi_description_loads(client):

@@ -165,6 +165,23 @@ def test_a_supervisor_cannot_decide_their_own_appeal(desk, resolved):
         actions.decide_appeal(appeal, by=desk.supervisor, upheld=True, reason="x")
 
 
+def test_the_appeal_predicates_answer_as_the_actions_do(desk, resolved, make_user):
+    other_supervisor = make_user("supervisor2", roles=["service_supervisor"])
+    rating = actions.rate(resolved, by=desk.user, score=1)
+    assert rules.may_file_appeal(desk.supervisor, rating) and not rules.may_file_appeal(desk.other_agent, rating)
+    own = actions.file_appeal(rating, by=desk.supervisor, reason="恶意")
+    assert not rules.may_file_appeal(desk.agent, rating)  # one is pending
+    assert not rules.may_decide_appeal(desk.supervisor, own) and not rules.may_decide_appeal(desk.agent, own)
+    assert rules.may_decide_appeal(other_supervisor, own)
+    own = actions.decide_appeal(own, by=other_supervisor, upheld=False, reason="评价属实")
+    assert not rules.may_decide_appeal(other_supervisor, own)
+    assert rules.may_file_appeal(desk.agent, rating)
+    appeal = actions.file_appeal(rating, by=desk.agent, reason="补充证据")
+    actions.decide_appeal(appeal, by=desk.supervisor, upheld=True, reason="属实")
+    rating.refresh_from_db()
+    assert not rules.may_file_appeal(desk.agent, rating)  # upheld: out of the count
+
+
 def test_rectification_reminder_and_overdue_alert_once_each(desk, resolved, settings):
     settings.PARKPORTAL_SERVICES_REMIND_WORKDAYS = 1
     with time_machine.travel(MONDAY, tick=False):

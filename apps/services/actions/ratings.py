@@ -178,9 +178,10 @@ def report_back(case: Rectification, *, by, fix: str, report: str) -> Rectificat
 def file_appeal(rating: Rating, *, by, reason: str) -> Appeal:
     """A member of staff who handled the request says the rating is malicious (恶意评价)."""
     rating = Rating.objects.select_for_update().select_related("request").get(pk=rating.pk)
+    # rules.may_file_appeal, one check at a time so each refusal says what is missing.
     require(rules.may_appeal(by, rating), _("只有办理该诉求的工作人员可以申诉。"))
     require_state(rating.excluded_at is None, _("该评价的申诉已经成立，不需要再申诉。"))
-    require_state(not rating.appeals.filter(state=AppealState.PENDING).exists(),
+    require_state(not rating.appeals.pending().exists(),
                   _("该评价已有待裁定的申诉。"))
     reason = _text(reason, _("申诉理由"), TEXT_MAX, required=True, key="reason")
     appeal = Appeal.objects.create(rating=rating, filed_by=by, reason=reason)
@@ -193,9 +194,10 @@ def decide_appeal(appeal: Appeal, *, by, upheld: bool, reason: str) -> Appeal:
     """The supervisor decides, with a reason. Upheld: the rating leaves the statistics
     (it is never deleted) and its open rectification case is cancelled."""
     appeal = Appeal.objects.select_for_update().select_related("rating").get(pk=appeal.pk)
+    # rules.may_decide_appeal, one check at a time so each refusal says what is missing.
     require(rules.is_supervisor(by), _("只有督办（服务主管）可以裁定申诉。"))
     require(appeal.filed_by_id != by.pk, _("不能裁定自己提出的申诉，请由另一位督办裁定。"))
-    require_state(appeal.state == AppealState.PENDING, _("该申诉已经裁定（%(state)s）。") % {
+    require_state(appeal.is_pending, _("该申诉已经裁定（%(state)s）。") % {
         "state": AppealState(appeal.state).label})
     reason = _text(reason, _("裁定理由"), TEXT_MAX, required=True, key="decision_reason")
     state = AppealState.UPHELD if upheld else AppealState.REFUSED

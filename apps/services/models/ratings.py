@@ -186,6 +186,12 @@ class AppealState(models.TextChoices):
     REFUSED = "refused", _("申诉不成立")
 
 
+class AppealQuerySet(models.QuerySet):
+    def pending(self):
+        """Awaiting the supervisor's decision (at most one per rating)."""
+        return self.filter(state=AppealState.PENDING)
+
+
 class Appeal(models.Model):
     """A member of staff's appeal that a rating is malicious (恶意评价申诉); the supervisor decides."""
 
@@ -199,6 +205,8 @@ class Appeal(models.Model):
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
     decision_reason = models.TextField(_("裁定理由"), blank=True)
+
+    objects = AppealQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("恶意评价申诉")
@@ -218,3 +226,7 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return _("申诉：%(rating)s") % {"rating": self.rating}
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == AppealState.PENDING

@@ -30,10 +30,8 @@ class State(models.TextChoices):
 
 #: States in which the working-day clock runs (accepted and not finished, not waiting).
 CLOCK_RUNNING = (State.ACCEPTED, State.IN_PROGRESS)
-#: States still needing staff work (the queue).
+#: States still needing staff work (the queue); every other state is closed.
 OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS, State.WAITING)
-#: Open311 ``status``: open or closed.
-FINAL_STATES = (State.RESOLVED, State.CLOSED, State.REJECTED, State.DUPLICATE, State.REFERRED, State.WITHDRAWN)
 
 
 class ServiceRequestQuerySet(models.QuerySet):
@@ -58,6 +56,10 @@ class ServiceRequestQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
+
+    def closed(self):
+        """Every request not open (the Open311 ``status`` "closed")."""
+        return self.exclude(state__in=OPEN_STATES)
 
     def open_data(self):
         """Requests whose public fields (``PUBLIC_FIELDS``) anyone may read, as the
@@ -204,7 +206,8 @@ class ServiceRequest(models.Model):
 
     @property
     def open311_status(self) -> str:
-        return "open" if self.state in OPEN_STATES else "closed"
+        """The Open311 status: "open" as in ``ServiceRequestQuerySet.open()``, else "closed"."""
+        return "open" if self.is_open else "closed"
 
 
 class RequestEventQuerySet(models.QuerySet):

@@ -1,9 +1,6 @@
 """The published statistics (/services/statistics/): a public, page-cached page with
 server-rendered SVG charts, each beside its data table, and a CSV download."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -11,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
-from apps.core.scripts import to_traditional
+from apps.core.scripts import public_text
+from apps.enterprises.writers import write_csv
 
 from .. import deadlines, statistics
 from ..charts import bar_chart
@@ -54,23 +52,23 @@ HEADER = (_lazy("月份"), _lazy("事项分组"), _lazy("受理件数"), _lazy("
           _lazy("平均办理用时（工作日）"), _lazy("收到评价数"), _lazy("满意率（%）"), _lazy("差评按时整改率（%）"))
 
 
-def _blank(value):
-    return "" if value is None else value
+def _figure(value):
+    """A rounded figure as the cell text ``str`` gives it ("50.0", "21.0"; "" for none):
+    write_csv would write a whole float as "50", and the published cells keep one decimal."""
+    return "" if value is None else str(value)
 
 
 @require_safe
 def csv_download(request):
     stats = statistics.published(deadlines.today())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(h) for h in HEADER])
-    for r in stats.rows:
-        writer.writerow([f"{r.month:%Y-%m}", r.group, r.received, r.completed, _blank(r.on_time_percent),
-                         _blank(r.average_days), r.ratings, _blank(r.satisfaction_percent),
-                         _blank(r.rectified_percent)])
-    text = out.getvalue()
-    if translation.get_language() == "zh-hant":
-        text = to_traditional(text)
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    hant = translation.get_language() == "zh-hant"
+
+    def text(value) -> str:
+        return public_text(str(value), traditional=True) if hant else str(value)
+
+    rows = [[f"{r.month:%Y-%m}", text(r.group), r.received, r.completed, _figure(r.on_time_percent),
+             _figure(r.average_days), r.ratings, _figure(r.satisfaction_percent), _figure(r.rectified_percent)]
+            for r in stats.rows]
+    response = HttpResponse(write_csv([text(h) for h in HEADER], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="service-statistics.csv"'
     return response
