@@ -26,11 +26,12 @@ import re
 from functools import lru_cache
 from html import unescape
 
-from django.db import models
 from django.utils.translation import get_language, gettext as _
 
 from apps.core.scripts import strip_pinyin_annotations
+from apps.core.textclean import text_field_names
 from apps.editorial import media_text
+from apps.editorial.snapshots import child_relation, content_fields, serialize
 
 BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
@@ -133,27 +134,23 @@ def visible_text(html: str) -> str:
     return "".join(read_html(html).parts)
 
 
-def _is_reading_matter(f) -> bool:
-    if not isinstance(f, (models.CharField, models.TextField)):
-        return False
-    if isinstance(f, (models.SlugField, models.URLField, models.EmailField)) or f.choices:
-        return False
-    return f.name not in {"url", "code", "redirect_url", "slug"}
+NOT_READING_MATTER = frozenset({"url", "code", "redirect_url", "slug"})
 
 
 @lru_cache(maxsize=None)
 def _text_fields(model) -> list:
-    from apps.editorial.snapshots import content_fields
-
-    return [f for f in content_fields(model) if _is_reading_matter(f)]
+    """The model's content fields that readers read: its free-text fields
+    (apps.core.textclean) without codes and addresses."""
+    names = set(text_field_names(model)) - NOT_READING_MATTER
+    return [f for f in content_fields(model) if f.name in names]
 
 
 @lru_cache(maxsize=None)
 def _child_model(model, accessor):
-    for rel in model._meta.related_objects:
-        if rel.get_accessor_name() == accessor:
-            return rel.related_model, rel.field.name
-    return None, None
+    try:
+        return child_relation(model, accessor).related_model
+    except LookupError:
+        return None
 
 
 @dataclass
@@ -181,7 +178,7 @@ def _rows_of(model, snapshot: dict, language) -> list[tuple[type, dict, dict, st
     """(model, field values, many-to-many ids, label prefix) of the version and of its child rows."""
     rows = [(model, snapshot.get("fields", {}), snapshot.get("m2m", {}), "")]
     for accessor, children in (snapshot.get("children") or {}).items():
-        child_model, _parent = _child_model(model, accessor)
+        child_model = _child_model(model, accessor)
         if child_model is None:
             continue
         prefix = _label(child_model._meta, language)
@@ -276,8 +273,6 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
 
 def content_of(item, revision=None) -> Content:
     """What ``revision`` of the item publishes (default: its latest version)."""
-    from apps.editorial.snapshots import serialize
-
     revision = revision if revision is not None else item.latest_revision
     snapshot = revision.snapshot if revision is not None else serialize(item)
     return content_of_snapshot(type(item), snapshot)
