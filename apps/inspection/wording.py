@@ -16,10 +16,8 @@ from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.audit import audit
 from apps.editorial.checks import SubmissionCheck
 
 from .matching import Hit, context, current_matcher
@@ -163,18 +161,17 @@ class WordingCheck(SubmissionCheck):
         return [_("可能的错别字或不规范表述：%(hits)s") % {"hits": "、".join(f.describe() for f in minor)}]
 
     def passed(self, item, *, stage, revision, by):
-        serious = [f for f in scan(item, revision) if f.blocking]
-        if not serious:
+        from .actions import use_override
+
+        if not any(f.blocking for f in scan(item, revision)):
             return
         override = unused_override(item, revision)
         if override is None:  # problems() refused already; never reached
             return
-        WordingOverride.objects.filter(pk=override.pk).update(used_at=timezone.now(), used_for=stage)
-        audit(item, "inspection.use_wording_override", by=by, note=override.reason, stage=stage,
-              override=override.pk, terms=sorted({f.term for f in serious}))
+        use_override(override, item=item, by=by, stage=stage)
 
     def panel(self, request, item):
-        from apps.editorial import rules
+        from .actions import may_override
 
         revision = item.latest_revision
         if revision is None:
@@ -186,12 +183,14 @@ class WordingCheck(SubmissionCheck):
             content_type=ContentType.objects.get_for_model(item, for_concrete_model=False),
             object_id=str(item.pk), revision=revision).select_related("created_by"))
         opts = item._meta
+        serious = any(f.blocking for f in findings)
+        open_override = any(o.used_at is None for o in overrides)
         return render_to_string("inspection/admin/wording_panel.html", {
             "findings": findings,
-            "serious": any(f.blocking for f in findings),
+            "serious": serious,
             "overrides": overrides,
-            "open_override": any(o.used_at is None for o in overrides),
-            "may_override": request.user.has_perm(rules.PUBLISH),
+            "open_override": open_override,
+            "may_override": serious and not open_override and may_override(request.user, item),
             "override_url": _override_url(opts.app_label, opts.model_name, item.pk),
             "revision": revision,
         }, request=request)
