@@ -166,7 +166,7 @@ def test_a_serious_hit_blocks_scheduling_too(pages, people, wording):
 
 def test_submission_problems_lists_the_models_own_and_the_registered_checks(pages, wording):
     from apps.editorial.checks import registered_checks, submission_problems
-    from apps.inspection.wording import CHECK
+    from apps.inspection.checks import CHECK
 
     assert CHECK in registered_checks()
     wording.add("高新技术产业开发区管委")
