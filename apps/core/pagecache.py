@@ -29,6 +29,8 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import transaction
 
+from .scripts import neutral_path
+
 GENERATION_KEY = "pagecache:generation"
 AREA_PREFIX = "pagecache:generation:"
 
@@ -57,8 +59,7 @@ def area_of(path: str) -> str | None:
         return None
     if not _resolved:
         _resolved.extend((name, tuple(str(p) for p in prefixes)) for name, prefixes in _areas.items())
-    if path.startswith("/zh-hant/"):
-        path = path[len("/zh-hant"):]
+    path = neutral_path(path)
     for name, prefixes in _resolved:
         if path.startswith(prefixes):
             return name

@@ -145,6 +145,17 @@ def contains_pinyin_annotation(text: str) -> bool:
     return has_tone_mark(text) and PINYIN_ANNOTATION.search(text) is not None
 
 
+TRADITIONAL_PREFIX = "/zh-hant"
+
+
+def neutral_path(path: str) -> str:
+    """The Simplified-Chinese path of a public path: the Traditional pages are the
+    same pages under /zh-hant/ (/zh-hant/news/1/ is /news/1/, /zh-hant is /)."""
+    if path == TRADITIONAL_PREFIX or path.startswith(TRADITIONAL_PREFIX + "/"):
+        return path[len(TRADITIONAL_PREFIX):] or "/"
+    return path
+
+
 def public_text(html: str, *, traditional: bool) -> str:
     """What a public page's HTML becomes before it is sent: pinyin annotations
     removed, converted to Traditional for /zh-hant/. The one function the middleware

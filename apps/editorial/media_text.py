@@ -38,23 +38,29 @@ def _foreign_keys(model):
     ]
 
 
+def row_references(model, fields: dict, m2m: dict | None = None) -> list[tuple[type, object]]:
+    """(media model, pk) of the media one row refers to, in field order: ``fields``
+    are its values by attname, ``m2m`` its many-to-many ids by field name (a
+    snapshot's ``fields``/``m2m``, or one of its child rows)."""
+    found = [(related, fields[attname]) for attname, related in _foreign_keys(model) if fields.get(attname)]
+    for f in model._meta.many_to_many:
+        if text_fields(f.related_model):
+            found.extend((f.related_model, pk) for pk in (m2m or {}).get(f.name, []) if pk)
+    return found
+
+
 def referenced(model, snapshot: dict) -> dict[type, set]:
     """The media a snapshot refers to (foreign keys, many-to-many, child rows), by model."""
     found: dict[type, set] = {}
-    fields = snapshot.get("fields", {})
-    for attname, related in _foreign_keys(model):
-        if fields.get(attname):
-            found.setdefault(related, set()).add(fields[attname])
-    for f in model._meta.many_to_many:
-        if text_fields(f.related_model):
-            found.setdefault(f.related_model, set()).update(snapshot.get("m2m", {}).get(f.name, []))
+    for related, pk in row_references(model, snapshot.get("fields", {}), snapshot.get("m2m", {})):
+        found.setdefault(related, set()).add(pk)
     for accessor in getattr(model, "editorial_children", ()):
         rel = next((r for r in model._meta.related_objects if r.get_accessor_name() == accessor), None)
         if rel is None:
             continue
-        rows = snapshot.get("children", {}).get(accessor, [])
-        for attname, related in _foreign_keys(rel.related_model):
-            found.setdefault(related, set()).update(row.get(attname) for row in rows if row.get(attname))
+        for row in snapshot.get("children", {}).get(accessor, []):
+            for related, pk in row_references(rel.related_model, row):
+                found.setdefault(related, set()).add(pk)
     return {m: ids for m, ids in found.items() if ids}
 
 
@@ -69,6 +75,15 @@ def collect(model, snapshot: dict) -> dict:
         if entries:
             text[related._meta.label_lower] = entries
     return text
+
+
+def reviewed(model, snapshot: dict) -> dict:
+    """The media text a snapshot's version shows: the reviewed copy it carries, or,
+    for a snapshot saved before media text was kept, the media rows' text now."""
+    fields = snapshot.get("fields", {})
+    if FIELD in fields:
+        return fields[FIELD] or {}
+    return collect(model, snapshot)
 
 
 def has_field(model) -> bool:

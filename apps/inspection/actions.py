@@ -164,6 +164,16 @@ def export_entries(*, fmt: str = "csv") -> bytes:
     return write_csv(dataset.headers, rows)
 
 
+def _is_publisher(by) -> bool:
+    return by.is_active and by.has_perm(rules.PUBLISH)
+
+
+def may_override(by, item) -> bool:
+    """Whether ``by`` may let ``item``'s latest version through despite serious
+    hits: a publisher who neither edited nor submitted it (the two-person rule)."""
+    return _is_publisher(by) and may_publish_urgently(by, item)
+
+
 @transaction.atomic
 def override_wording(item, *, by, reason: str) -> WordingOverride:
     """A publisher lets the latest version through despite its serious hits, once."""
@@ -171,8 +181,8 @@ def override_wording(item, *, by, reason: str) -> WordingOverride:
 
     reason = require_text(reason, _("放行严重错敏词必须填写理由。"))
     current = lock_for_update(item)
-    require(by.is_active and by.has_perm(rules.PUBLISH), _("只有签发人可以放行严重错敏词。"))
-    require(may_publish_urgently(by, current), _("双人审核规则：编辑或提交该版本的人不能放行它。"))
+    require(_is_publisher(by), _("只有签发人可以放行严重错敏词。"))
+    require(may_override(by, current), _("双人审核规则：编辑或提交该版本的人不能放行它。"))
     revision = current.latest_revision
     require_state(revision is not None, _("请先保存内容。"))
     serious = sorted({f.term for f in scan(current, revision) if f.blocking})
@@ -182,3 +192,12 @@ def override_wording(item, *, by, reason: str) -> WordingOverride:
         **ref(current), item_repr=str(current)[:300], revision=revision, terms=serious, reason=reason, created_by=by)
     audit(current, "inspection.override_wording", by=by, note=reason, terms=serious, revision=revision.number)
     return override
+
+
+def use_override(override: WordingOverride, *, item, by, stage: str) -> None:
+    """A gate (submit, publish, schedule, urgent publish) that ``override`` opened
+    for ``item`` uses it up; ``by`` is whoever passed the gate. Called by the
+    wording check inside the transition's transaction."""
+    WordingOverride.objects.filter(pk=override.pk).update(used_at=timezone.now(), used_for=stage)
+    audit(item, "inspection.use_wording_override", by=by, note=override.reason, stage=stage,
+          override=override.pk, terms=override.terms)

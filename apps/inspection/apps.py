@@ -13,7 +13,7 @@ class InspectionConfig(AppConfig):
         from .builtin import INDICATORS
         from .indicators import register_indicator
         from .linkcheck import PANEL
-        from .wording import CHECK
+        from .checks import CHECK
 
         # The wording check is part of every item's submission_problems() (submit,
         # publish, schedule, urgent publish), without apps.editorial importing this app.

@@ -91,7 +91,7 @@ def _columns():
     Page = apps.get_model("pages", "Page")
     PressRelease = apps.get_model("news", "PressRelease")
     labels = dict(ColumnType.choices)
-    published = Q(visibility="live")
+    published = Q(pk__in=Page.objects.published().values("pk"))
     columns = {}
     for row in (Page._base_manager.exclude(status=Status.ARCHIVED).values("column_type")
                 .annotate(last=Max("public_updated_at", filter=published), live=Count("pk", filter=published))):

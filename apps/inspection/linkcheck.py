@@ -37,6 +37,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.scripts import neutral_path
 from apps.editorial.checks import SubmissionCheck
 from apps.editorial.models import Visibility, editorial_models
 
@@ -163,9 +164,7 @@ def attachment_result(pk) -> Result:
 
 def internal_result(url: str, site: SiteMap) -> Result:
     parts = urlsplit(url)
-    path = parts.path or "/"
-    if path.startswith("/zh-hant/") or path == "/zh-hant":
-        path = path[len("/zh-hant"):] or "/"
+    path = neutral_path(parts.path or "/")
     for prefix, storage_name in ((settings.STATIC_URL, "staticfiles"), (settings.MEDIA_URL, "default")):
         if prefix and path.startswith("/" + prefix.strip("/") + "/"):
             from django.core.files.storage import storages

@@ -1,9 +1,10 @@
 """The wording hits of live content, stored for the self-inspection report.
 
-Worker side (``tasks.py`` calls these): the whole site is re-scanned when a
-list changes (``actions.lists_changed`` queues it through the outbox) and nightly
-by beat (content published since, e.g. with an override, and content taken down).
-``rescan_item`` re-scans one item.
+Worker side (``tasks.py`` calls ``rescan_live``): the whole site is re-scanned
+when a list changes (``actions.lists_changed`` queues it through the outbox) and
+nightly by beat, which picks up content published since (e.g. with an override)
+and content taken down; nothing re-scans an item when it goes live.
+``rescan_item`` re-scans one item (no task queues it).
 The stored rows are derived data: each scan replaces an item's rows.
 """
 

@@ -104,8 +104,8 @@ class LiveHitQuerySet(models.QuerySet):
 
 
 class LiveWordingHit(ObjectRef):
-    """A wording hit in what the public sees now (re-scanned when a list changes or
-    an item goes live)."""
+    """A wording hit in what the public sees (re-scanned nightly and when a list
+    changes, so an item published since is missing until the next scan)."""
 
     item_repr = models.CharField(_("内容"), max_length=300)
     field_label = models.CharField(_("位置"), max_length=100)

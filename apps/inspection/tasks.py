@@ -10,13 +10,6 @@ def rescan_live_wording() -> int:
     return rescan_live()
 
 
-@shared_task(name="inspection.rescan_item_wording", acks_late=True, soft_time_limit=60, time_limit=90)
-def rescan_item_wording(content_type_id: int, object_id: str) -> int:
-    from .livescan import rescan_item
-
-    return rescan_item(content_type_id, object_id)
-
-
 @shared_task(name="inspection.check_links", acks_late=True, soft_time_limit=3000, time_limit=3300)
 def check_links() -> dict:
     from .linkcheck import run

@@ -8,8 +8,10 @@ model's fields, so every content type is covered without a list per model:
   URLs and e-mail addresses are not reading matter);
 - the ordered child rows of ``editorial_children`` (gallery captions, link titles);
 - the media it refers to by foreign key or many-to-many, in the version and in
-  its child rows: an image's alt text and caption, a video's title, an
-  attachment's title (one query per media model).
+  its child rows: the reviewed text (``REVIEWED_TEXT_FIELDS``: an image's title,
+  alt text, caption and credit, a video's title, description and transcript, an
+  attachment's title) that the snapshot carries as ``media_text``
+  (apps.editorial.media_text), not the library's newer text.
 
 Rich text is reduced to what a reader sees (:func:`visible_text`): tags removed,
 entities decoded, a line break between blocks so that a term never spans two
@@ -24,23 +26,18 @@ import re
 from functools import lru_cache
 from html import unescape
 
-from django.db import models
+from django.utils.translation import get_language, gettext as _
 
 from apps.core.scripts import strip_pinyin_annotations
-from django.utils.translation import get_language, gettext as _
-from django.utils.translation import gettext_lazy
+from apps.core.textclean import text_field_names
+from apps.editorial import media_text
+from apps.editorial.snapshots import child_relation, content_fields, serialize
 
 BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
     "blockquote", "pre", "hr", "figure", "figcaption", "section", "article", "dd", "dt",
 })
 SKIPPED_TAGS = frozenset({"script", "style", "template"})
-MEDIA_TEXT = {
-    # model label: (field, label) pairs read for each row it names
-    "media.image": (("alt_text", gettext_lazy("图片替代文本")), ("caption", gettext_lazy("图片说明"))),
-    "media.video": (("title", gettext_lazy("视频标题")),),
-    "media.attachment": (("title", gettext_lazy("附件标题")),),
-}
 
 
 @dataclass
@@ -137,40 +134,23 @@ def visible_text(html: str) -> str:
     return "".join(read_html(html).parts)
 
 
-def _is_reading_matter(f) -> bool:
-    if not isinstance(f, (models.CharField, models.TextField)):
-        return False
-    if isinstance(f, (models.SlugField, models.URLField, models.EmailField)) or f.choices:
-        return False
-    return f.name not in {"url", "code", "redirect_url", "slug"}
+NOT_READING_MATTER = frozenset({"url", "code", "redirect_url", "slug"})
 
 
 @lru_cache(maxsize=None)
 def _text_fields(model) -> list:
-    from apps.editorial.snapshots import content_fields
-
-    return [f for f in content_fields(model) if _is_reading_matter(f)]
-
-
-@lru_cache(maxsize=None)
-def _media_refs(model) -> list[tuple[str, str, str]]:
-    """(kind, attname or m2m name, model label) of the media a model refers to."""
-    refs = []
-    for f in model._meta.concrete_fields:
-        if f.is_relation and f.related_model is not None and f.related_model._meta.label_lower in MEDIA_TEXT:
-            refs.append(("fk", f.attname, f.related_model._meta.label_lower))
-    for f in model._meta.many_to_many:
-        if f.related_model._meta.label_lower in MEDIA_TEXT:
-            refs.append(("m2m", f.name, f.related_model._meta.label_lower))
-    return refs
+    """The model's content fields that readers read: its free-text fields
+    (apps.core.textclean) without codes and addresses."""
+    names = set(text_field_names(model)) - NOT_READING_MATTER
+    return [f for f in content_fields(model) if f.name in names]
 
 
 @lru_cache(maxsize=None)
 def _child_model(model, accessor):
-    for rel in model._meta.related_objects:
-        if rel.get_accessor_name() == accessor:
-            return rel.related_model, rel.field.name
-    return None, None
+    try:
+        return child_relation(model, accessor).related_model
+    except LookupError:
+        return None
 
 
 @dataclass
@@ -198,7 +178,7 @@ def _rows_of(model, snapshot: dict, language) -> list[tuple[type, dict, dict, st
     """(model, field values, many-to-many ids, label prefix) of the version and of its child rows."""
     rows = [(model, snapshot.get("fields", {}), snapshot.get("m2m", {}), "")]
     for accessor, children in (snapshot.get("children") or {}).items():
-        child_model, _parent = _child_model(model, accessor)
+        child_model = _child_model(model, accessor)
         if child_model is None:
             continue
         prefix = _label(child_model._meta, language)
@@ -235,19 +215,37 @@ def _text_columns(model, language) -> list[tuple[str, str, bool]]:
     return columns
 
 
+_MEDIA_COLUMNS: dict = {}
+
+
+def _media_columns(media_model, language) -> list[tuple[str, str]]:
+    """(field name, label in ``language``) of a media model's reviewed text fields:
+    the field's name after the model's ("图片" + "替代文本"), unless it already
+    names the model ("图片说明")."""
+    key = (media_model, language)
+    columns = _MEDIA_COLUMNS.get(key)
+    if columns is None:
+        kind = _label(media_model._meta, language)
+        columns = _MEDIA_COLUMNS[key] = []
+        for name in media_text.text_fields(media_model):
+            label = _label(media_model._meta.get_field(name), language)
+            columns.append((name, label if label.startswith(kind) else f"{kind}{label}"))
+    return columns
+
+
 @lru_cache(maxsize=None)
 def _has_url_field(model) -> bool:
     return any(f.name == "url" for f in model._meta.concrete_fields)
 
 
 def content_of_snapshot(model, snapshot: dict | None) -> Content:
-    """The texts, links and attachments of one version (a revision's snapshot)."""
-    from django.apps import apps
-
+    """The texts, links and attachments of one version (a revision's snapshot); the
+    media's text is the reviewed copy the snapshot carries (apps.editorial.media_text)."""
     content = Content()
     if not snapshot:
         return content
-    wanted: dict[str, list[tuple[int, str]]] = {}
+    media = media_text.reviewed(model, snapshot)
+    wanted: dict[type, list[tuple[int, str]]] = {}
     language = get_language()
     for row_model, values, m2m, prefix in _rows_of(model, snapshot, language):
         for attname, label, rich in _text_columns(row_model, language):
@@ -257,22 +255,17 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
             _add_field_text(content, f"{prefix}{label}" if prefix else label, value, rich)
         if _has_url_field(row_model) and values.get("url"):
             content.links.append(Link(values["url"], str(values.get("title") or "")))
-        for kind, name, label in _media_refs(row_model):
-            ids = [values.get(name)] if kind == "fk" else m2m.get(name, [])
-            for pk in ids or []:
-                if pk:
-                    wanted.setdefault(label, []).append((pk, prefix))
-    for label, refs in wanted.items():
-        media_model = apps.get_model(label)
-        rows = {r["pk"]: r for r in media_model._base_manager.filter(pk__in={pk for pk, _p in refs}).values(
-            "pk", *[name for name, _l in MEDIA_TEXT[label]])}
+        for media_model, pk in media_text.row_references(row_model, values, m2m):
+            wanted.setdefault(media_model, []).append((pk, prefix))
+    for media_model, refs in wanted.items():
+        label = media_model._meta.label_lower
         for pk, prefix in refs:
-            row = rows.get(pk)
-            if row is None:
+            entry = media.get(label, {}).get(str(pk))
+            if entry is None:
                 continue
-            for name, text_label in MEDIA_TEXT[label]:
-                if row.get(name):
-                    content.texts.append(Text(f"{prefix}{text_label}", row[name]))
+            for name, text_label in _media_columns(media_model, language):
+                if entry.get(name):
+                    content.texts.append(Text(f"{prefix}{text_label}", entry[name]))
             if label == "media.attachment":
                 content.attachment_ids.append(pk)
     return content
@@ -280,8 +273,6 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
 
 def content_of(item, revision=None) -> Content:
     """What ``revision`` of the item publishes (default: its latest version)."""
-    from apps.editorial.snapshots import serialize
-
     revision = revision if revision is not None else item.latest_revision
     snapshot = revision.snapshot if revision is not None else serialize(item)
     return content_of_snapshot(type(item), snapshot)

@@ -1,5 +1,5 @@
-"""The wording check of an item: its hits, and the submission check the
-editorial engine asks at each gate (registered in ``InspectionConfig.ready``).
+"""The wording hits of an item (the submission check the editorial engine asks
+at each gate is ``checks.WordingCheck``, registered in ``InspectionConfig.ready``).
 
 A 严重 (blocking) hit refuses submit, publish, schedule and urgent publish, unless
 a publisher let that version through with a written reason
@@ -15,12 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from apps.core.audit import audit
-from apps.editorial.checks import SubmissionCheck
 
 from .matching import Hit, context, current_matcher
 from .models import Severity, WordingOverride
@@ -147,61 +142,3 @@ def blocking_problem(findings: list[Finding]) -> str:
         return ""
     return _("含有严重错敏词：%(hits)s。请修改，或由签发人填写理由后放行") % {
         "hits": "、".join(f.describe() for f in serious)}
-
-
-class WordingCheck(SubmissionCheck):
-    def problems(self, item, *, stage, revision):
-        problem = blocking_problem(scan(item, revision))
-        if problem and unused_override(item, revision) is None:
-            return [problem]
-        return []
-
-    def warnings(self, item, *, revision):
-        minor = [f for f in scan(item, revision) if not f.blocking]
-        if not minor:
-            return []
-        return [_("可能的错别字或不规范表述：%(hits)s") % {"hits": "、".join(f.describe() for f in minor)}]
-
-    def passed(self, item, *, stage, revision, by):
-        serious = [f for f in scan(item, revision) if f.blocking]
-        if not serious:
-            return
-        override = unused_override(item, revision)
-        if override is None:  # problems() refused already; never reached
-            return
-        WordingOverride.objects.filter(pk=override.pk).update(used_at=timezone.now(), used_for=stage)
-        audit(item, "inspection.use_wording_override", by=by, note=override.reason, stage=stage,
-              override=override.pk, terms=sorted({f.term for f in serious}))
-
-    def panel(self, request, item):
-        from apps.editorial import rules
-
-        revision = item.latest_revision
-        if revision is None:
-            return ""
-        findings = scan(item, revision)
-        if not findings:
-            return ""
-        overrides = list(WordingOverride.objects.filter(
-            content_type=ContentType.objects.get_for_model(item, for_concrete_model=False),
-            object_id=str(item.pk), revision=revision).select_related("created_by"))
-        opts = item._meta
-        return render_to_string("inspection/admin/wording_panel.html", {
-            "findings": findings,
-            "serious": any(f.blocking for f in findings),
-            "overrides": overrides,
-            "open_override": any(o.used_at is None for o in overrides),
-            "may_override": request.user.has_perm(rules.PUBLISH),
-            "override_url": _override_url(opts.app_label, opts.model_name, item.pk),
-            "revision": revision,
-        }, request=request)
-
-
-def _override_url(app_label, model_name, pk) -> str:
-    from django.urls import reverse
-
-    return reverse("admin:inspection_wording_override", args=[app_label, model_name, pk])
-
-
-CHECK = WordingCheck()
-

@@ -19,7 +19,7 @@ from apps.media.views import attachment_response
 from apps.core.params import row_id
 
 from . import calendar as ical
-from .models import ApplicationRound, ProgrammeCategory, RequiredMaterial, RoundState, TalentProgramme
+from .models import ApplicationRound, ProgrammeCategory, RoundState, TalentProgramme
 
 COLUMN = {"name": "人才项目", "type": ColumnType.SPECIAL,
           "description": "乌鲁木齐高新区（新市区）人才引进和青年人才培养项目、申报批次和截止时间"}
@@ -138,9 +138,9 @@ def material_template(request, pk: int, attachment_id: int):
     found = Attachment.objects.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    public = RequiredMaterial.objects.filter(
-        programme__in=TalentProgramme.objects.viewable(), programme_id=pk, template=found
-    ).exists()
-    if not public and not request.user.has_perm("media.view_attachment"):
+    programme = TalentProgramme.objects.viewable().filter(pk=pk, materials__template=found).only("pk", "media_text").first()
+    if programme is None and not request.user.has_perm("media.view_attachment"):
         raise Http404
+    if programme is not None:
+        show_reviewed_text(programme, found)  # the download name is the reviewed title
     return attachment_response(found)

@@ -112,3 +112,13 @@ def test_navigation_and_script_links_follow_the_language_in_either_order(client,
         assert f'<a href="{prefix}/enterprises/"' in html, path
         other = "/zh-hant/news/" if not prefix else "/news/"
         assert f'href="http://testserver{other}"' in html, path
+
+
+def test_the_neutral_path_of_a_traditional_page_is_its_simplified_path():
+    from apps.core.scripts import neutral_path
+
+    assert neutral_path("/zh-hant/news/1/") == "/news/1/"
+    assert neutral_path("/zh-hant") == "/"
+    assert neutral_path("/zh-hant/") == "/"
+    assert neutral_path("/news/1/") == "/news/1/"
+    assert neutral_path("/zh-hantx/") == "/zh-hantx/"

@@ -166,7 +166,7 @@ def test_a_serious_hit_blocks_scheduling_too(pages, people, wording):
 
 def test_submission_problems_lists_the_models_own_and_the_registered_checks(pages, wording):
     from apps.editorial.checks import registered_checks, submission_problems
-    from apps.inspection.wording import CHECK
+    from apps.inspection.checks import CHECK
 
     assert CHECK in registered_checks()
     wording.add("高新技术产业开发区管委")
@@ -206,3 +206,11 @@ def test_a_batch_reports_each_members_hits_labelled_with_the_member_and_the_fiel
         ("乙企业：标题", "按排", False),
         (f"#{unnamed.pk}：正文", "按排", False),
     ]
+
+
+def test_the_change_page_does_not_offer_the_override_to_the_author_of_the_version(client, pages, people, serious):
+    mine = page_with(pages, "高新技术产业开发区管委", by=people.superuser)
+    client.force_login(people.superuser)
+    html = client.get(f"/admin/pages/page/{mine.pk}/change/").content.decode()
+    assert "高新技术产业开发区管委" in html
+    assert "放行严重错敏词（签发人）" not in html

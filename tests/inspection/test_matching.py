@@ -73,6 +73,24 @@ def test_attachment_titles_are_checked(releases, assets, wording):
     assert [f.label for f in scan(release)] == ["附件标题"]
 
 
+def test_the_live_version_is_read_with_its_reviewed_media_text_not_the_librarys(releases, assets, people, wording):
+    from apps.inspection.texts import content_of_snapshot
+    from apps.media import actions as media
+    from apps.news.models import PressRelease
+    from tests.editorial.conftest import refresh
+
+    wording.add("错误提法")
+    image = assets.image(alt_text="审核过的替代文本", caption="审核过的说明", credit="审核过的来源")
+    release = releases.published(cover=image)
+    media.update_image(refresh(image), by=people.editor2, fields={"alt_text": "错误提法", "credit": "改过的来源"})
+
+    live = refresh(release).live_revision.snapshot
+    texts = [(t.label, t.text) for t in content_of_snapshot(PressRelease, live).texts]
+    assert ("图片替代文本", "审核过的替代文本") in texts and ("图片说明", "审核过的说明") in texts
+    assert ("图片摄影 / 来源", "审核过的来源") in texts  # every reviewed field, the credit too
+    assert not [t for t in texts if "错误提法" in t[1] or "改过的" in t[1]]
+
+
 def test_pinyin_annotations_are_read_as_the_public_reads_them():
     from apps.inspection.texts import Text
 

@@ -102,6 +102,21 @@ def test_a_material_template_downloads_only_for_a_public_programme(programmes, c
     assert client.get(f"/talent/{live.pk}/materials/999999/").status_code == 404
 
 
+def test_a_material_template_downloads_under_its_reviewed_title(programmes, client, people, media_storage):
+    from urllib.parse import unquote
+
+    from apps.media import actions as media
+    from tests.media import samples
+
+    template = media.upload_attachment(samples.upload(samples.pdf_bytes(), "form.pdf"), by=people.editor, title="申报书模板")
+    live = programmes.published(materials=[{"position": 0, "name": "申报书", "template": template}])
+    template.refresh_from_db()
+    media.update_attachment(template, by=people.editor2, title="未审核的模板标题")
+
+    disposition = unquote(client.get(f"/talent/{live.pk}/materials/{template.pk}/")["Content-Disposition"])
+    assert "申报书模板" in disposition and "未审核" not in disposition
+
+
 def test_the_round_calendar_has_the_opening_and_the_deadline_in_beijing_time(programmes, client, at_now):
     _demo_like(programmes)
     round_ = ApplicationRound.objects.get(title="2026年度第一批")

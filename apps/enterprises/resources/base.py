@@ -19,7 +19,7 @@ from import_export.results import RowResult
 
 from apps.core import credit_code as cc
 from apps.editorial.bulk import DraftChange, Maker, bulk_save_drafts
-from apps.editorial.models import BatchEntry, Revision, RevisionKind, Status, Visibility
+from apps.editorial.models import BatchEntry, Revision, RevisionKind, Status
 from apps.editorial.snapshots import set_fields
 
 from .. import collation
@@ -44,6 +44,16 @@ _STATUS = {
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def _in_open_batch(model, object_ids: list[str]) -> set[str]:
+    """Those of ``object_ids`` (``model``'s items) that wait in an open batch."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    found = set()
+    for part in _chunks(object_ids):
+        found.update(BatchEntry.objects.in_open_batch().filter(content_type=content_type, object_id__in=part)
+                     .values_list("object_id", flat=True))
+    return found
 
 
 @dataclass
@@ -187,13 +197,7 @@ class DirectoryResource(resources.ModelResource):
             [item for item in items if item.latest_revision_id not in snapshots],
             {item.pk: snapshots[item.latest_revision_id] for item in items if item.latest_revision_id in snapshots},
         )
-        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-        self.batched = set()
-        for part in _chunks([str(item.pk) for item in items]):
-            self.batched.update(
-                BatchEntry.objects.filter(content_type=content_type, object_id__in=part, batch__visibility=Visibility.NONE)
-                .exclude(batch__status=Status.ARCHIVED).values_list("object_id", flat=True)
-            )
+        self.batched = _in_open_batch(model, [str(item.pk) for item in items])
         return {getattr(item, self.schema.key): item for item in items}
 
     def _load_children(self, from_rows: list, snapshots: dict) -> None:
@@ -354,13 +358,7 @@ class DirectoryResource(resources.ModelResource):
         stored = []
         for part in _chunks(keys):
             stored += model._base_manager.filter(**{f"{cls.schema.key}__in": part}).values_list(cls.schema.key, *STATE_FIELDS)
-        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-        batched = set()
-        for part in _chunks([str(row[1]) for row in stored]):
-            batched.update(
-                BatchEntry.objects.filter(content_type=content_type, object_id__in=part, batch__visibility=Visibility.NONE)
-                .exclude(batch__status=Status.ARCHIVED).values_list("object_id", flat=True)
-            )
+        batched = _in_open_batch(model, [str(row[1]) for row in stored])
         return cls._fingerprint(stored, batched, cls.load_lookups(), today or beijing_today())
 
     def plan(self, outcomes: list[Outcome], preview_row: Callable[[Outcome], dict]) -> dict:
