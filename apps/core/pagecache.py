@@ -26,8 +26,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from .scripts import neutral_path
 
@@ -40,28 +42,45 @@ log = logging.getLogger(__name__)
 #: which public content changes by itself (None: nothing scheduled).
 _next_change_providers: list[Callable[[dt.datetime], dt.datetime | None]] = []
 
-#: Area name -> path prefixes (without ``/zh-hant``) of the pages in it; lazy
-#: strings (``reverse_lazy``) are resolved on first use.
+#: Area name -> path prefixes (without ``/zh-hant``) or URL names of the pages in it;
+#: ``_resolved`` holds them as paths, per URLconf.
 _areas: dict[str, tuple] = {}
-_resolved: list[tuple[str, tuple[str, ...]]] = []
+_resolved: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 
 
 def register_area(name: str, prefixes: tuple) -> None:
-    """Pages under ``prefixes`` (paths, or ``reverse_lazy`` of their URL names) also
-    depend on the area's own generation (called once, from ``AppConfig.ready``)."""
+    """Pages under ``prefixes`` (paths starting with "/", or URL names, resolved in the
+    project's URLconf on first use) also depend on the area's own generation (called
+    once, from ``AppConfig.ready``)."""
     _areas[name] = tuple(prefixes)
     _resolved.clear()
+
+
+def _resolve(prefixes: tuple, urlconf) -> tuple[str, ...]:
+    """The prefixes as paths in ``urlconf``; a URL name it does not have is no page of it."""
+    paths = []
+    for prefix in prefixes:
+        if prefix.startswith("/"):
+            paths.append(prefix)
+            continue
+        try:
+            paths.append(reverse(prefix, urlconf=urlconf))
+        except NoReverseMatch:
+            continue
+    return tuple(paths)
 
 
 def area_of(path: str) -> str | None:
     """The area a public path belongs to, if any (either script)."""
     if not _areas:
         return None
-    if not _resolved:
-        _resolved.extend((name, tuple(str(p) for p in prefixes)) for name, prefixes in _areas.items())
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    resolved = _resolved.get(urlconf)
+    if resolved is None:  # once per URLconf (a test may serve another one)
+        resolved = _resolved[urlconf] = [(name, _resolve(prefixes, urlconf)) for name, prefixes in _areas.items()]
     path = neutral_path(path)
-    for name, prefixes in _resolved:
-        if path.startswith(prefixes):
+    for name, prefixes in resolved:
+        if prefixes and path.startswith(prefixes):
             return name
     return None
 

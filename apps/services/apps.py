@@ -13,15 +13,13 @@ class ServicesConfig(AppConfig):
 
         register_action_labels(ACTION_LABELS)
 
-        from django.urls import reverse_lazy
-
         from apps.core.pagecache import register_area, register_next_change
 
         from .statistics import AREA, next_month_start
 
         # The statistics move with every request and rating: a page cache area of
         # their own, so that a request submitted does not make the whole site stale.
-        register_area(AREA, (reverse_lazy("services:statistics"),))
+        register_area(AREA, ("services:statistics",))
 
         # The statistics page shows the months up to the current one: it changes at each month's start.
         register_next_change(next_month_start)
