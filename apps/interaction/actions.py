@@ -11,6 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from apps.core import outbox
@@ -138,6 +139,8 @@ def reject(message, *, by, reason: str) -> Message:
 def draft_reply(message, *, by, reply: str, question: str | None = None) -> Consultation:
     """Write (or rewrite) the reply as a draft of the message's ``Consultation``, which then
     goes through review like any editorial item (submit, approve, publish)."""
+    if not strip_tags(reply).strip():
+        raise ValidationError({"reply": _("请填写答复内容。")})
     message = _lock(message)
     require(may_handle(by), _("您没有答复留言的权限。"))
     require_state(message.state == State.ACCEPTED, _("只有已受理的留言可以答复。"))
