@@ -6,8 +6,6 @@ checks who and the state, writes, and appends one audit row (``interaction.<verb
 is its own record (its row, time and tracking number), as no person can be named.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,13 +16,13 @@ from apps.core import outbox
 from apps.core.audit import audit
 from apps.core.deadline_alerts import send_due_alerts
 from apps.core.errors import require, require_state
+from apps.core.textclean import has_html_tag
 from apps.core.tracking import create_with_number, phone_digits
 from apps.editorial import actions as editorial
 
 from . import deadlines, tracking
 from .models import Consultation, Kind, Message, State
 
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 CONFIRM_TASK = "interaction.confirm"
 ALERT_TASK = "interaction.alert"
 
@@ -53,7 +51,7 @@ def clean_submission(data: dict) -> dict:
     digits = phone_digits(cleaned["phone"])
     if cleaned["phone"] and not 7 <= len(digits) <= 15:
         errors["phone"] = _("请填写有效的联系电话（7 至 15 位数字）。")
-    if any(HTML_TAG.search(cleaned[f] or "") for f in ("subject", "text")):
+    if any(has_html_tag(cleaned[f]) for f in ("subject", "text")):
         errors["text"] = _("内容请使用纯文本，不要包含网页代码。")
     if errors:
         raise ValidationError(errors)
