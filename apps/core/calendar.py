@@ -1,4 +1,9 @@
-"""Working-day arithmetic with the admin-entered overrides applied."""
+"""Working-day arithmetic with the admin-entered overrides applied, and the Beijing day
+of a moment (every deadline is counted in Beijing days)."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from . import workdays
 from .models import WorkdayOverride
@@ -25,3 +30,20 @@ def unknown_years_ahead(days: int = 90, now=None) -> list[int]:
 def add_workdays(start, n: int):
     """``start`` plus ``n`` working days on the official calendar (Beijing time)."""
     return working_calendar().add_workdays(start, n)
+
+
+def local_day(moment: datetime) -> date:
+    """The Beijing day of ``moment``."""
+    return moment.astimezone(workdays.SHANGHAI).date()
+
+
+def today() -> date:
+    return local_day(timezone.now())
+
+
+def reminder_day(due: date, workdays_before: int, calendar=None) -> date:
+    """The day a deadline's reminder goes out: ``workdays_before`` working days before
+    ``due`` (on ``due`` itself when 0)."""
+    if not workdays_before:
+        return due
+    return (calendar or working_calendar()).add_workdays(due, -workdays_before)

@@ -14,9 +14,15 @@ they are given (imports, commands) with ``clean_text_values``.
 Traditional characters in Simplified content are not changed silently: the
 change page lists them (``traditional_fields``) and offers a one-click
 conversion (apps.editorial.actions.convert_to_simplified).
+
+What the public types into a plain-text field (a message, a request's description)
+must not hold HTML tags: ``has_html_tag`` / ``require_plain_text``.
 """
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .scripts import strip_pinyin_annotations, traditional_characters
@@ -110,3 +116,19 @@ def cleaned_post(data):
     for key in copy:
         copy.setlist(key, [clean_pasted_text(value) for value in copy.getlist(key)])
     return copy
+
+
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+
+
+def has_html_tag(value) -> bool:
+    """Whether ``value`` (text a person typed) holds an HTML tag or comment."""
+    return bool(value) and HTML_TAG.search(value) is not None
+
+
+def require_plain_text(value, message, *, field: str | None = None):
+    """``value`` unchanged, or ValidationError(``message``, keyed by ``field`` when given)
+    if it holds an HTML tag."""
+    if has_html_tag(value):
+        raise ValidationError({field: message} if field else message)
+    return value

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from apps.core.models import AuditEntry, ColumnType
 
 from .indicators import (
-    FAIL, PASS, WARN, Result, Row, admin_url, describe_age, describe_limit, grade, grade_age, setting, worst,
+    FAIL, PASS, WARN, Result, Row, admin_url, describe_age, describe_limit, grade, grade_age, oldest_open, setting,
+    worst,
 )
 from .models import LinkCheck, LiveWordingHit, Severity
 
@@ -171,6 +172,13 @@ def guides(now) -> Result:
                   _("办事指南须含事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、联系电话、办理流程"), rows)
 
 
+def consultations(now) -> Result:
+    """留言 answered within 3 months of submission (单项否决 past it)."""
+    Message = apps.get_model("interaction", "Message")
+    return oldest_open(Message.objects.unanswered(), date_field="submitted_at", limit=("months", 3), now=now,
+                       title=_("留言咨询答复"), rule=_("群众留言 3 个月内答复"))
+
+
 def links(now) -> Result:
     reported = list(LinkCheck.objects.reported().select_related("content_type").order_by("-dead_runs", "pk")[:MAX_ROWS])
     count = LinkCheck.objects.reported().count()
@@ -197,6 +205,7 @@ INDICATORS = (
     ("home", gettext_lazy("首页更新"), 30, home),
     ("columns", gettext_lazy("栏目更新"), 40, columns),
     ("empty_columns", gettext_lazy("空白栏目"), 50, empty_columns),
+    ("consultations", gettext_lazy("留言咨询答复"), 60, consultations),
     ("guides", gettext_lazy("办事指南要素"), 70, guides),
     ("links", gettext_lazy("链接和附件可用性"), 80, links),
 )

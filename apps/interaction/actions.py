@@ -6,24 +6,23 @@ checks who and the state, writes, and appends one audit row (``interaction.<verb
 is its own record (its row, time and tracking number), as no person can be named.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from apps.core import outbox
 from apps.core.audit import audit
 from apps.core.deadline_alerts import send_due_alerts
 from apps.core.errors import require, require_state
+from apps.core.textclean import has_html_tag
+from apps.core.tracking import create_with_number, phone_digits
 from apps.editorial import actions as editorial
 
-from . import deadlines
+from . import deadlines, tracking
 from .models import Consultation, Kind, Message, State
-from .tracking import new_tracking_number
 
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 CONFIRM_TASK = "interaction.confirm"
 ALERT_TASK = "interaction.alert"
 
@@ -49,10 +48,10 @@ def clean_submission(data: dict) -> dict:
             errors[field] = _("请填写%(label)s。") % {"label": label}
         elif len(cleaned[field]) > limit:
             errors[field] = _("%(label)s不能超过 %(n)s 个字。") % {"label": label, "n": limit}
-    digits = "".join(ch for ch in cleaned["phone"] or "" if ch.isdigit())
+    digits = phone_digits(cleaned["phone"])
     if cleaned["phone"] and not 7 <= len(digits) <= 15:
         errors["phone"] = _("请填写有效的联系电话（7 至 15 位数字）。")
-    if any(HTML_TAG.search(cleaned[f] or "") for f in ("subject", "text")):
+    if any(has_html_tag(cleaned[f]) for f in ("subject", "text")):
         errors["text"] = _("内容请使用纯文本，不要包含网页代码。")
     if errors:
         raise ValidationError(errors)
@@ -66,15 +65,10 @@ def submit_message(data: dict, *, by=None) -> Message:
     account, or None for an anonymous visitor."""
     cleaned = clean_submission(data)
     author = by if by is not None and getattr(by, "is_authenticated", False) else None
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(tracking_number=new_tracking_number(), submitted_by=author, **cleaned)
-            break
-        except IntegrityError:  # a tracking-number collision: draw again
-            continue
-    else:  # pragma: no cover - 27^6 numbers a year
-        raise ValidationError(_("暂时无法提交，请稍后再试。"))
+    try:
+        message = create_with_number(Message, tracking.PREFIX, submitted_by=author, **cleaned)
+    except IntegrityError:  # pragma: no cover - 27^6 numbers a year
+        raise ValidationError(_("暂时无法提交，请稍后再试。")) from None
     if author is not None:
         audit(message, "interaction.submit", by=author, to_state=State.SUBMITTED)
     if message.email:
@@ -138,6 +132,8 @@ def reject(message, *, by, reason: str) -> Message:
 def draft_reply(message, *, by, reply: str, question: str | None = None) -> Consultation:
     """Write (or rewrite) the reply as a draft of the message's ``Consultation``, which then
     goes through review like any editorial item (submit, approve, publish)."""
+    if not strip_tags(reply).strip():
+        raise ValidationError({"reply": _("请填写答复内容。")})
     message = _lock(message)
     require(may_handle(by), _("您没有答复留言的权限。"))
     require_state(message.state == State.ACCEPTED, _("只有已受理的留言可以答复。"))

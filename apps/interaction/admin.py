@@ -4,7 +4,7 @@ published with the engine's buttons)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,17 +12,30 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.admin_pages import ReadOnlyModelAdmin
+from apps.core.admin_pages import ActionPageAdmin
 from apps.core.audit import history_of
-from apps.core.errors import InvalidTransition, NotAllowed
+from apps.core.errors import InvalidTransition
 from apps.editorial.admin import EditorialAdminMixin
 
 from . import actions
 from .models import Consultation, Message, State
 
 
+class _Respond(Exception):
+    """Ends a desk action with a response of its own instead of ActionPageAdmin's
+    (a redirect to the page, or the page again with a 409)."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
 @admin.register(Message)
-class MessageAdmin(ReadOnlyModelAdmin):
+class MessageAdmin(ActionPageAdmin):
+    """The desk's page for one message: ActionPageAdmin's flow (pasted pinyin cleaned
+    from the request, NotAllowed a 403, a refused transition a 409) with the desk's
+    own template, bad input a 400, and a saved reply opening the reply's page."""
+
     list_display = ("tracking_number", "subject", "kind", "state", "department", "submitted_at", "due_date")
     list_filter = ("state", "kind")
     search_fields = ("tracking_number", "subject")
@@ -34,19 +47,12 @@ class MessageAdmin(ReadOnlyModelAdmin):
     def has_view_permission(self, request, obj=None):
         return actions.may_handle(request.user)
 
-
     def _get(self, request, object_id):
         object_id = str(unquote(str(object_id)))
         item = Message.objects.select_related("accepted_by").filter(pk=object_id).first() if object_id.isdigit() else None
         if item is None or not actions.may_handle(request.user):
             raise Http404(_("没有找到这条留言。"))
         return item
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        item = self._get(request, object_id)
-        if request.method == "POST":
-            return self._act(request, item)
-        return self._render(request, item)
 
     def _render(self, request, item, *, status=200, error=""):
         consultation = Consultation._base_manager.filter(message=item).first()
@@ -57,8 +63,13 @@ class MessageAdmin(ReadOnlyModelAdmin):
         }
         return TemplateResponse(request, "admin/interaction/message/message.html", context, status=status)
 
-    def _act(self, request, item):
-        name = request.POST.get("action", "")
+    def act_view(self, request, object_id):
+        try:
+            return super().act_view(request, object_id)
+        except _Respond as done:
+            return done.response
+
+    def act(self, request, item, name):
         try:
             if name == "accept":
                 actions.accept(item, by=request.user, department=request.POST.get("department", ""))
@@ -68,22 +79,16 @@ class MessageAdmin(ReadOnlyModelAdmin):
                 actions.reject(item, by=request.user, reason=request.POST.get("reason", ""))
             elif name == "reply":
                 reply = (request.POST.get("reply") or "").strip()
-                if not reply:
-                    raise ValidationError({"reply": _("请填写答复内容。")})
                 consultation = actions.draft_reply(item, by=request.user, reply=linebreaks(reply, autoescape=True),
                                                    question=request.POST.get("question"))
                 messages.success(request, _("答复草稿已保存，请提交审核。"))
-                return HttpResponseRedirect(reverse("admin:interaction_consultation_change", args=[consultation.pk]))
+                raise _Respond(HttpResponseRedirect(
+                    reverse("admin:interaction_consultation_change", args=[consultation.pk])))
             else:
                 raise InvalidTransition(_("未知的操作。"))
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except (InvalidTransition, ValidationError) as exc:
-            message = getattr(exc, "message", "") or "；".join(getattr(exc, "messages", [str(exc)]))
-            status = 409 if isinstance(exc, InvalidTransition) else 400
-            return self._render(request, self._get(request, item.pk), status=status, error=message)
-        messages.success(request, _("操作已完成。"))
-        return HttpResponseRedirect(reverse("admin:interaction_message_change", args=[item.pk]))
+        except ValidationError as exc:  # bad input: a 400 here (a refused transition stays a 409)
+            message = getattr(exc, "message", "") or "；".join(exc.messages)
+            raise _Respond(self._render(request, self._get(request, item.pk), status=400, error=message)) from None
 
 
 @admin.register(Consultation)

@@ -9,14 +9,9 @@ after the day of acceptance (default 10); the reminder goes out
 from datetime import date, datetime
 
 from django.conf import settings
-from django.utils import timezone
 
-from apps.core.calendar import working_calendar
-from apps.core.workdays import SHANGHAI
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
+from apps.core import calendar as core_calendar
+from apps.core.calendar import local_day, today, working_calendar  # noqa: F401 - this domain's names for them
 
 
 def reply_workdays() -> int:
@@ -29,10 +24,4 @@ def due_date(accepted_at: datetime, calendar=None) -> date:
 
 
 def reminder_day(due: date, calendar=None) -> date:
-    calendar = calendar or working_calendar()
-    before = getattr(settings, "PARKPORTAL_INTERACTION_REMIND_WORKDAYS", 2)
-    return calendar.add_workdays(due, -before) if before else due
-
-
-def today() -> date:
-    return local_day(timezone.now())
+    return core_calendar.reminder_day(due, getattr(settings, "PARKPORTAL_INTERACTION_REMIND_WORKDAYS", 2), calendar)

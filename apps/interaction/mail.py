@@ -21,14 +21,11 @@ def send_confirmation(message_id: int) -> int:
 
 
 def desk_recipients(message) -> list[str]:
-    """Who handles messages: everyone holding the desk's permission (and the one who accepted it)."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
-    permission = Permission.objects.filter(codename="handle_message", content_type__app_label="interaction").first()
-    people = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
-        Q(groups__permissions=permission) | Q(user_permissions=permission)
-    ).distinct()
+    """Who handles messages: every active account that ``actions.may_handle`` (the desk's
+    permission through a group or directly, or a superuser), and the one who accepted it."""
+    people = get_user_model().objects.with_perm(
+        "interaction.handle_message", backend="django.contrib.auth.backends.ModelBackend", include_superusers=True,
+    ).exclude(email="")
     recipients = {u.email for u in people}
     if message.accepted_by_id and message.accepted_by.email:
         recipients.add(message.accepted_by.email)

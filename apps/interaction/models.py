@@ -144,12 +144,6 @@ class Consultation(EditorialModel):
     def get_absolute_url(self) -> str:
         return reverse("interaction:detail", kwargs={"pk": self.pk})
 
-    @property
-    def plain_body(self) -> str:
-        from django.utils.html import strip_tags
-
-        return " ".join(f"{self.question} {strip_tags(self.reply)}".split())
-
     @classmethod
     def editorial_columns(cls):
         last = cls.objects.published().aggregate(last=models.Max("public_updated_at"))["last"]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core import viewcounts
 from apps.core.models import ColumnType
+from apps.core.tracking import phone_matches
 from apps.editorial.public import public_item
 
 from . import actions, antispam
@@ -102,10 +103,6 @@ def write(request):
                                                       "active_column": "interaction"}, status=status)
 
 
-def _digits(phone: str) -> str:
-    return "".join(ch for ch in phone or "" if ch.isdigit())
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
@@ -121,7 +118,7 @@ def track(request):
         elif form.is_valid():
             found = (Message.objects.select_related("consultation")
                      .filter(tracking_number=normalise(form.cleaned_data["tracking_number"])).first())
-            if found is not None and _digits(found.phone) and _digits(found.phone) == _digits(form.cleaned_data["phone"]):
+            if found is not None and phone_matches(found.phone, form.cleaned_data["phone"]):
                 item = found
             else:
                 form.add_error(None, _("没有找到与该受理编号和联系电话相符的留言，请核对后重试。"))

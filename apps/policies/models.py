@@ -49,11 +49,6 @@ class Topic(models.TextChoices):
     SOCIAL = "social", _("卫生、体育、民政、社区")
 
 
-def plain_text(html: str) -> str:
-    """Rich text as plain text (for search and Description meta)."""
-    return " ".join(strip_tags(html or "").split())
-
-
 class PolicyDocumentQuerySet(EditorialQuerySet):
     def newest_first(self):
         return self.order_by("-issued_on", "-pk")
@@ -135,11 +130,6 @@ class PolicyDocument(EditorialModel):
         return reverse("policies:detail", kwargs={"pk": self.pk})
 
     @property
-    def plain_body(self) -> str:
-        """The body as plain text (search indexes it)."""
-        return plain_text(self.body)
-
-    @property
     def is_superseded(self) -> bool:
         return self.validity in SUPERSEDED
 
@@ -205,10 +195,6 @@ class PolicyInterpretation(EditorialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:interpretation", kwargs={"pk": self.pk})
-
-    @property
-    def plain_body(self) -> str:
-        return plain_text(self.body) or self.summary
 
     @classmethod
     def editorial_columns(cls):

@@ -23,11 +23,11 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-import opencc
 import rjieba
 from django.utils.html import strip_tags
+
+from apps.core import scripts
 
 #: Tokens that carry no meaning in a query (kept in documents: cheap, and harmless).
 QUERY_STOPWORDS = frozenset("的 了 和 与 及 或 在 是 之 对 为 有 等 把 被 将 其 中 于 以 也 就 都 而 并 上 下".split())
@@ -41,15 +41,10 @@ _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s.json")
-
-
 def normalise(text: str, *, to_simplified: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text or "").casefold()
     if to_simplified and text:
-        text = _t2s().convert(text)
+        text = scripts.to_simplified(text)
     return text
 
 

@@ -11,14 +11,9 @@ deadline when the answer arrives. The calendar is ``apps.core.calendar``
 from datetime import date, datetime
 
 from django.conf import settings
-from django.utils import timezone
 
-from apps.core.calendar import working_calendar
-from apps.core.workdays import SHANGHAI
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
+from apps.core import calendar as core_calendar
+from apps.core.calendar import local_day, today, working_calendar  # noqa: F401 - this domain's names for them
 
 
 def due_date(accepted_at: datetime, deadline_days: int, waited_workdays: int = 0, calendar=None) -> date:
@@ -32,15 +27,9 @@ def waited(since: datetime, until: datetime, calendar=None) -> int:
     return max(0, calendar.workdays_between(local_day(since), local_day(until)))
 
 
-def today() -> date:
-    return local_day(timezone.now())
-
-
 def reminder_day(due: date, calendar=None) -> date:
     """The day the reminder goes out: ``PARKPORTAL_SERVICES_REMIND_WORKDAYS`` working days before the due date."""
-    calendar = calendar or working_calendar()
-    before = getattr(settings, "PARKPORTAL_SERVICES_REMIND_WORKDAYS", 1)
-    return calendar.add_workdays(due, -before) if before else due
+    return core_calendar.reminder_day(due, getattr(settings, "PARKPORTAL_SERVICES_REMIND_WORKDAYS", 1), calendar)
 
 
 def due_soon_until(day: date, calendar=None) -> date:

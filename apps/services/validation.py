@@ -7,17 +7,17 @@ shows it beside the field and an API can return it as-is.
 
 import datetime as dt
 import os
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.core.textclean import require_plain_text
+
 from .models import AttributeType
 
 DESCRIPTION_MAX = 4000
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 YES = {"yes", "true", "1", "是", "on"}
 NO = {"no", "false", "0", "否", "off"}
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "heic", "heif", "avif", "bmp"}
@@ -30,18 +30,14 @@ def clean_description(value: str) -> str:
     if len(value) > DESCRIPTION_MAX:
         raise ValidationError({"description": _("诉求描述不能超过 %(max)d 个字（现有 %(n)d 个字）。") % {
             "max": DESCRIPTION_MAX, "n": len(value)}})
-    if HTML_TAG.search(value):
-        raise ValidationError({"description": _("诉求描述只能是纯文本，不能包含 HTML 标签（如 <p>、<a>）。")})
-    return value
+    return require_plain_text(value, _("诉求描述只能是纯文本，不能包含 HTML 标签（如 <p>、<a>）。"), field="description")
 
 
 def clean_plain(value: str, label: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise ValidationError(_("“%(label)s”不能超过 %(limit)d 个字。") % {"label": label, "limit": limit})
-    if HTML_TAG.search(value):
-        raise ValidationError(_("“%(label)s”只能是纯文本，不能包含 HTML 标签。") % {"label": label})
-    return value
+    return require_plain_text(value, _("“%(label)s”只能是纯文本，不能包含 HTML 标签。") % {"label": label})
 
 
 def _clean_attribute(definition, raw):

@@ -120,3 +120,24 @@ def test_the_admin_desk_acts_through_the_actions(client, desk, people):
     editing = client.get(response["Location"])
     assert editing.status_code == 200 and "提交审核" in editing.content.decode()
     assert PERSONAL_PHONE not in editing.content.decode()
+
+
+def test_the_desk_recipients_are_those_who_may_handle_messages(desk, people):
+    from apps.interaction.mail import desk_recipients
+
+    recipients = desk_recipients(desk.accepted())
+    assert desk.agent.email in recipients and people.superuser.email in recipients
+    assert people.editor.email not in recipients
+    people.superuser.is_active = False
+    people.superuser.save(update_fields=["is_active"])
+    assert people.superuser.email not in desk_recipients(desk.submitted())
+
+
+def test_the_admin_desk_cleans_pasted_pinyin_like_the_other_action_pages(client, desk):
+    message = desk.submitted()
+    client.force_login(desk.agent)
+    url = f"/admin/interaction/message/{message.pk}/change/"
+    assert client.post(url, {"action": "accept", "department": "人才办(bàn)"}).status_code == 302
+    assert Message.objects.get(pk=message.pk).department == "人才办"
+    response = client.post(url, {"action": "reply", "reply": "  "})
+    assert response.status_code == 400 and "请填写答复内容。" in response.content.decode()

@@ -8,16 +8,16 @@ InvalidTransition (the request is no longer in that state).
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import require
+from apps.core.tracking import create_with_number
 
 from .. import materials as stored_materials
-from .. import rules
+from .. import rules, tracking
 from ..models import Service, ServiceRequest, State
-from ..tracking import new_tracking_number
 from ..validation import check_file, clean_attributes, clean_description, clean_plain
 from ..statistics import statistics_changed
 from .base import change, finish_waiting, lock, record, require_in
@@ -141,19 +141,10 @@ def submit_request(service, *, by, contact_name: str, contact_phone: str, descri
         attributes=attributes, attribute_files=attribute_files, materials=materials, address=address,
         lat=lat, long=long,
     )
-    request = None
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                request = ServiceRequest.objects.create(
-                    tracking_number=new_tracking_number(), service=service, enterprise_id=enterprise_id,
-                    submitted_by=by, department=service.department, **cleaned,
-                )
-            break
-        except IntegrityError:  # the one-in-hundreds-of-millions tracking number collision
-            continue
-    if request is None:
-        raise IntegrityError("could not draw a free tracking number")
+    request = create_with_number(
+        ServiceRequest, tracking.PREFIX, service=service, enterprise_id=enterprise_id,
+        submitted_by=by, department=service.department, **cleaned,
+    )
     event = record(request, "submit", by=by, from_state="", public=True, service=service.code)
     for label, upload, data in checked:
         stored_materials.store(request, by=by, label=label, upload=upload, checked=data, event=event)

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from apps.core import ratelimit
+from apps.core.tracking import phone_matches
 
 from ..forms import LookupForm
 from ..models import ServiceRequest
@@ -22,10 +23,6 @@ def _over_limit(request) -> bool:
         limit=getattr(settings, "PARKPORTAL_SERVICES_LOOKUP_LIMIT", 10),
         window=getattr(settings, "PARKPORTAL_SERVICES_LOOKUP_WINDOW", 600),
     )
-
-
-def _digits(phone: str) -> str:
-    return "".join(ch for ch in phone or "" if ch.isdigit())
 
 
 @never_cache
@@ -43,7 +40,7 @@ def track(request):
                      .only("pk", "tracking_number", "state", "submitted_at", "updated_at", "due_date", "contact_phone",
                            "service__name", "service__code")
                      .filter(tracking_number=normalise(form.cleaned_data["tracking_number"])).first())
-            if found is not None and _digits(found.contact_phone) and _digits(found.contact_phone) == _digits(form.cleaned_data["phone"]):
+            if found is not None and phone_matches(found.contact_phone, form.cleaned_data["phone"]):
                 item, timeline = found, list(found.events.public())
             else:
                 form.add_error(None, _("没有找到与该受理编号和联系电话相符的诉求，请核对后重试。"))
