@@ -59,6 +59,10 @@ class CalendarUnknown(UserWarning):
     """
 
     def __init__(self, years):
+        if isinstance(years, str):  # rebuilt from its message (as pytest-xdist does)
+            self.years = ()
+            super().__init__(years)
+            return
         self.years = tuple(sorted(set(years)))
         listed = ", ".join(str(year) for year in self.years)
         super().__init__(

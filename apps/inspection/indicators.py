@@ -10,8 +10,8 @@ Grading (:func:`grade`): ``fail`` at the limit, ``warn`` from 80 % of it (within
 20 % of the limit), ``pass`` below. Ages are measured from ``now``; a limit in
 months is counted on the Beijing calendar (:func:`period_start`).
 
-Adding an indicator from another app (as ``apps.interaction`` adds unanswered
-consultations), in its ``AppConfig.ready``::
+Adding an indicator (as ``builtin.py`` adds unanswered consultations, reading
+``apps.interaction``'s rule through ``apps.get_model``), from an ``AppConfig.ready``::
 
     from datetime import timedelta
     from apps.inspection.indicators import oldest_open, register_indicator

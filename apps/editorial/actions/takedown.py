@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import require, require_state
+from apps.core.scripts import neutral_path
 
 from .. import rules, signals
 from ..models import Status, Visibility
@@ -61,10 +62,9 @@ def _validate_redirect(current, redirect_url: str) -> str:
 
 
 def _neutral_path(path: str) -> str:
-    """The Simplified-Chinese path: /zh-hant/pages/a/ and /pages/a/ are one page."""
-    prefix = "/zh-hant/"
-    path = path.split("?")[0].split("#")[0]
-    return "/" + path[len(prefix):] if path.startswith(prefix) else path
+    """The Simplified-Chinese path without query or fragment: /zh-hant/pages/a/ and
+    /pages/a/ are one page."""
+    return neutral_path(path.split("?")[0].split("#")[0])
 
 
 def _redirect_of_path(path: str) -> str:
