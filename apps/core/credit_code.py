@@ -216,6 +216,8 @@ def normalize(raw: str) -> str:
     """
     if raw is None:
         return ""
+    if type(raw) is str and raw.isascii() and raw.isalnum() and raw == raw.upper():
+        return raw  # already canonical: ASCII letters and digits, upper case (the stored form)
     text = unicodedata.normalize("NFKC", str(raw))
     kept = []
     for char in text:

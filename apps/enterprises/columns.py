@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Sequence
 
@@ -76,15 +76,15 @@ class Column:
     # Cells of this column repeat (cluster names, bands, dates): the result
     # for each distinct raw cell is computed once per import.
     cached: bool = False
+    # The model attribute the column fills (None: qualifications, which are child rows).
+    attname: str | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "attname", _ATTNAMES.get(self.key, self.key))
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.key, self.header, *self.aliases)
-
-    @property
-    def attname(self) -> str | None:
-        """The model attribute the column fills (None: qualifications, which are child rows)."""
-        return _ATTNAMES.get(self.key, self.key)
 
 
 _ATTNAMES = {"cluster": "cluster_id", "kind": "kind_id", "host": "host_id", "qualifications": None}

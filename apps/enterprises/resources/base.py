@@ -124,6 +124,7 @@ class DirectoryResource(resources.ModelResource):
         self.accepted: list[DraftChange] = []
         self.accepted_at: dict[int, DraftChange] = {}  # spreadsheet row → its new version
         self.blank_of = {f.attname: (None if f.null else "") for f in self._meta.model._meta.concrete_fields}
+        self.new_instance = Maker(self._meta.model)
 
     # --- the file ------------------------------------------------------------------------------
 
@@ -205,6 +206,10 @@ class DirectoryResource(resources.ModelResource):
         of the others from their snapshots (pk → snapshot). None for platforms."""
 
     # --- each row -------------------------------------------------------------------------------
+
+    def init_instance(self, row=None):
+        """A new item with every field at its default (as ``model()``, built positionally)."""
+        return self.new_instance()
 
     def get_instance(self, instance_loader, row):
         key = self._key_of(row.get(self.key_field.column_name))
