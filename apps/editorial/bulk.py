@@ -76,32 +76,6 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
-def insert_as_values(model, objs: list, *, via: str) -> list:
-    """``bulk_create`` of ``objs`` as INSERT … VALUES lists, for rows carrying large JSON.
-
-    On PostgreSQL Django 5.2 sends a bulk insert as UNNEST arrays, which psycopg
-    quotes element by element in Python: for JSON snapshots that costs more than
-    parsing VALUES lists (4,000 revisions: 6.2 s against 3.9 s on a loaded
-    machine), while for the other tables UNNEST is the faster form (enterprise
-    rows 4.2 s against 12.3 s). An expression among the values keeps the VALUES
-    form, so each row's ``via`` field (any plain column) goes in as ``Value(...)``
-    and is put back afterwards. Same rows, same returned keys.
-    """
-    if not objs:
-        return objs
-    target = model._meta.get_field(via)
-    attname = target.attname
-    values = [getattr(obj, attname) for obj in objs]
-    for obj, value in zip(objs, values):
-        setattr(obj, attname, Value(value, output_field=target))  # its field given: none built per row
-    try:
-        model._base_manager.bulk_create(objs, batch_size=CHUNK)
-    finally:
-        for obj, value in zip(objs, values):
-            setattr(obj, attname, value)
-    return objs
-
-
 class Maker:
     """New, unsaved instances of ``model`` from a few values, every other field at
     its default, built with the positional constructor (as ``Model.from_db``
@@ -366,7 +340,7 @@ def bulk_save_drafts(model, changes: list[DraftChange], *, by, kind=RevisionKind
         )
         revisions.append(change.revision)
         written.append(change)
-    insert_as_values(Revision, revisions, via="kind")
+    Revision.objects.bulk_create(revisions, batch_size=CHUNK)
 
     # Workflow state, as record_revision leaves it: latest revision, draft (changes requested stays).
     latest_revision = Subquery(

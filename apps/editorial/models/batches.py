@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import RowJSONField
+
 from .content import EditorialModel, ObjectRef, Status, Visibility
 from .revisions import Revision
 
@@ -95,7 +97,7 @@ class BatchEntry(ObjectRef):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     # This member's row of the reviewer's diff (row, status, name, changes): stored
     # once, here, not in the batch row and again in each of its revisions.
-    preview = models.JSONField(_("变更预览"), default=dict, blank=True)
+    preview = RowJSONField(_("变更预览"), default=dict, blank=True)
 
     objects = BatchEntryQuerySet.as_manager()
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import RowJSONField
+
 from .content import ObjectRef
 
 
@@ -28,7 +30,7 @@ class Revision(ObjectRef):
         "self", verbose_name=_("基于版本"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     summary = models.CharField(_("摘要"), max_length=200, blank=True)
-    snapshot = models.JSONField(_("内容快照"))
+    snapshot = RowJSONField(_("内容快照"))
 
     class Meta:
         verbose_name = _("内容版本")
