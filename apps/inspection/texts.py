@@ -255,6 +255,8 @@ def content_of_snapshot(model, snapshot: dict | None) -> Content:
             _add_field_text(content, f"{prefix}{label}" if prefix else label, value, rich)
         if _has_url_field(row_model) and values.get("url"):
             content.links.append(Link(values["url"], str(values.get("title") or "")))
+        if not media:
+            continue  # the version carries no media text: nothing to look up (an import's rows)
         for media_model, pk in media_text.row_references(row_model, values, m2m):
             wanted.setdefault(media_model, []).append((pk, prefix))
     for media_model, refs in wanted.items():
