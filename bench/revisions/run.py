@@ -70,9 +70,9 @@ def main():
             cur.execute(
                 """
                 INSERT INTO pages_page (created_at, updated_at, created_by_id, status, visibility, sensitivity,
-                    awaiting_retrospective_review, withdrawal_note, redirect_url, schedule_error,
+                    awaiting_retrospective_review, withdrawal_note, redirect_url, schedule_error, media_text,
                     title, slug, column_type, summary, keywords, body, content_source, position)
-                SELECT now(), now(), %s, 'draft', 'none', 'normal', false, '', '', '',
+                SELECT now(), now(), %s, 'draft', 'none', 'normal', false, '', '', '', '{}',
                        '页面 ' || g, 'page-' || g, '概况信息', '', '', '<p>正文</p>', '', 0
                 FROM generate_series(1, %s) g
                 """,
