@@ -78,6 +78,10 @@ class MessageAdmin(ActionPageAdmin):
             elif name == "reject":
                 actions.reject(item, by=request.user, reason=request.POST.get("reason", ""))
             elif name == "reply":
+                if Consultation._base_manager.filter(message=item).exists():
+                    # The reply is rich text, edited on its own page: a plain-text
+                    # form here would flatten its links, lists and emphasis.
+                    raise InvalidTransition(_("这条留言已有答复草稿，请在答复页面修改。"))
                 reply = (request.POST.get("reply") or "").strip()
                 consultation = actions.draft_reply(item, by=request.user, reply=linebreaks(reply, autoescape=True),
                                                    question=request.POST.get("question"))

@@ -12,7 +12,7 @@ from apps.core.models import AuditEntry, OutboxMessage
 from apps.core.workdays import SHANGHAI
 from apps.editorial import actions as editorial
 from apps.interaction import actions
-from apps.interaction.models import Message
+from apps.interaction.models import Consultation, Message
 
 from .conftest import PERSONAL
 
@@ -120,6 +120,22 @@ def test_the_admin_desk_acts_through_the_actions(client, desk, people):
     editing = client.get(response["Location"])
     assert editing.status_code == 200 and "提交审核" in editing.content.decode()
     assert PERSONAL_PHONE not in editing.content.decode()
+
+
+def test_a_reply_drafted_once_is_edited_on_its_own_page_not_flattened_by_the_message_page(client, desk):
+    from apps.interaction import actions
+
+    message = desk.accepted()
+    rich = '<p>请见<a href="https://www.example.gov.cn/zc/">人才政策</a>：</p><ul><li>人才公寓</li></ul>'
+    consultation = actions.draft_reply(message, by=desk.agent, reply=rich)
+    url = f"/admin/interaction/message/{message.pk}/change/"
+    client.force_login(desk.agent)
+    page = client.get(url).content.decode()
+    assert f"/admin/interaction/consultation/{consultation.pk}/change/" in page
+    assert 'name="reply"' not in page  # no plain-text form over the rich reply
+    response = client.post(url, {"action": "reply", "reply": "请见人才政策：人才公寓"})
+    assert response.status_code == 409 and "请在答复页面修改" in response.content.decode()
+    assert Consultation._base_manager.get(pk=consultation.pk).reply == rich
 
 
 def test_the_desk_recipients_are_those_who_may_handle_messages(desk, people):
