@@ -3,7 +3,8 @@
 Every figure is a database aggregate over the named read rules (``completed()``,
 ``completed_on_time()``, ``Rating.objects.counted()``), one query per measure:
 
-- received: requests submitted in the month;
+- accepted (受理件数): requests accepted in the month (``accepted()``); a submission
+  refused before acceptance (不予受理), withdrawn or still waiting is not counted;
 - completed, completed on time (%), average working days to resolve: requests
   resolved in the month (``workdays_used`` is written by the resolve action);
 - ratings, satisfaction (share of 4 and 5): ratings given in the month, never
@@ -51,7 +52,7 @@ class Figures:
 
     month: dt.date
     group: str = ""
-    received: int = 0
+    accepted: int = 0
     completed: int = 0
     on_time: int = 0
     days_total: int = 0
@@ -82,7 +83,7 @@ class Figures:
         return self._percent(self.cases_on_time, self.cases_settled)
 
     def add(self, other: Figures) -> None:
-        for name in ("received", "completed", "on_time", "days_total", "days_counted", "ratings", "satisfied",
+        for name in ("accepted", "completed", "on_time", "days_total", "days_counted", "ratings", "satisfied",
                      "cases_settled", "cases_on_time"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -134,10 +135,10 @@ def compute(today: dt.date, count: int = MONTHS) -> Statistics:
     def month_of(name):
         return TruncMonth(name, tzinfo=SHANGHAI)
 
-    received = (ServiceRequest.objects.filter(submitted_at__gte=start).annotate(m=month_of("submitted_at"))
+    accepted = (ServiceRequest.objects.accepted().filter(accepted_at__gte=start).annotate(m=month_of("accepted_at"))
                 .values("m", "service__group").annotate(n=Count("pk")).order_by())
-    for row in received:
-        cell(row["m"], row["service__group"]).received = row["n"]
+    for row in accepted:
+        cell(row["m"], row["service__group"]).accepted = row["n"]
 
     completed = (ServiceRequest.objects.completed().filter(resolved_at__gte=start).annotate(m=month_of("resolved_at"))
                  .values("m", "service__group")

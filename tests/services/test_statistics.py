@@ -89,7 +89,7 @@ def _cells(stats):
 
 
 def _figures(r):
-    return (r.received, r.completed, r.on_time_percent, r.average_days, r.ratings, r.satisfaction_percent,
+    return (r.accepted, r.completed, r.on_time_percent, r.average_days, r.ratings, r.satisfaction_percent,
             r.rectified_percent)
 
 
@@ -102,7 +102,7 @@ def test_figures_match_the_hand_computed_ones_with_an_upheld_appeal(desk, fixtur
     actions.decide_appeal(appeal, by=desk.supervisor, upheld=True, reason="属恶意评价")
     cells = _cells(statistics.compute(dt.date(2026, 4, 15)))
     assert set(cells) == {("2026-03", "企业开办与变更"), ("2026-03", "人才服务"), ("2026-04", "人才服务")}
-    assert _figures(cells["2026-03", "企业开办与变更"]) == (3, 2, 50.0, 5.0, 2, 50.0, 100.0)
+    assert _figures(cells["2026-03", "企业开办与变更"]) == (2, 2, 50.0, 5.0, 2, 50.0, 100.0)
     assert _figures(cells["2026-03", "人才服务"]) == (2, 1, 100.0, 2.0, 0, None, None)
     assert _figures(cells["2026-04", "人才服务"]) == (0, 1, 0.0, 21.0, 1, 0.0, 0.0)
 
@@ -112,8 +112,23 @@ def test_without_the_appeal_the_bad_rating_counts(fixture_data):
     cells = _cells(stats)
     assert _figures(cells["2026-03", "人才服务"]) == (2, 1, 100.0, 2.0, 1, 0.0, 0.0)
     march = next(t for t in stats.totals if t.month == dt.date(2026, 3, 1))
-    assert (march.received, march.completed, march.ratings, march.satisfaction_percent) == (5, 3, 3, 33.3)
+    assert (march.accepted, march.completed, march.ratings, march.satisfaction_percent) == (4, 3, 3, 33.3)
     assert len(stats.totals) == 12 and stats.totals[-1].month == dt.date(2026, 4, 1)
+
+
+def test_accepted_counts_acceptances_in_their_month_not_submissions(desk, fixture_data):
+    """受理件数: r3 (submitted 20 March) counts in April, when it is accepted; a
+    submission refused before acceptance (不予受理) never counts."""
+    from apps.services.models import ServiceRequest
+
+    with at(3, 25):
+        refused = actions.submit_request(desk.service, by=desk.user, **valid_submission(desk))
+        actions.reject(refused, by=desk.agent, public_note="不属于本事项的受理范围。")
+    with at(4, 7):
+        actions.accept(ServiceRequest.objects.get(state="submitted"), by=desk.agent)
+    cells = _cells(statistics.compute(dt.date(2026, 4, 15)))
+    assert cells["2026-03", "企业开办与变更"].accepted == 2
+    assert cells["2026-04", "企业开办与变更"].accepted == 1
 
 
 def test_a_case_not_yet_due_is_not_counted_as_settled(fixture_data):
@@ -154,7 +169,7 @@ def test_csv_download(fixture_data, client):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["月份", "事项分组", "受理件数"]
     assert ["2026-04", "人才服务", "0", "1", "0.0", "21.0", "1", "0.0", "0.0"] in rows
-    assert ["2026-03", "企业开办与变更", "3", "2", "50.0", "5.0", "2", "50.0", "100.0"] in rows
+    assert ["2026-03", "企业开办与变更", "2", "2", "50.0", "5.0", "2", "50.0", "100.0"] in rows
     assert "事項分組" in hant.content.decode("utf-8-sig")
 
 

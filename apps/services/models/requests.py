@@ -67,6 +67,10 @@ class ServiceRequestQuerySet(models.QuerySet):
         but those the enterprise withdrew. The Open311 API's public reads use this."""
         return self.exclude(state=State.WITHDRAWN)
 
+    def accepted(self):
+        """受理: accepted (whatever became of it since: resolved, referred, declined)."""
+        return self.filter(accepted_at__isnull=False)
+
     def completed(self):
         """办结: resolved (and possibly closed since)."""
         return self.filter(resolved_at__isnull=False)

@@ -26,13 +26,13 @@ def _charts(stats) -> list:
     volume = bar_chart(
         "chart-volume", _("每月受理与办结件数"),
         _("柱状图：最近十二个月每月受理件数与办结件数，具体数字见右侧数据表。"),
-        months, [_("受理"), _("办结")], [[t.received for t in totals], [t.completed for t in totals]], unit=_("件"))
+        months, [_("受理"), _("办结")], [[t.accepted for t in totals], [t.completed for t in totals]], unit=_("件"))
     satisfaction = bar_chart(
         "chart-satisfaction", _("每月满意率"),
         _("柱状图：最近十二个月每月评价中“满意”和“非常满意”所占比例，没有评价的月份不画柱，具体数字见右侧数据表。"),
         months, [_("满意率")], [[t.satisfaction_percent for t in totals]], unit="%", top=100)
     return [
-        (volume, [(_month_label(t.month), t.received, t.completed) for t in totals], [_("受理（件）"), _("办结（件）")]),
+        (volume, [(_month_label(t.month), t.accepted, t.completed) for t in totals], [_("受理（件）"), _("办结（件）")]),
         (satisfaction, [(_month_label(t.month), t.ratings, t.satisfaction_percent) for t in totals],
          [_("评价数"), _("满意率（%）")]),
     ]
@@ -66,7 +66,7 @@ def csv_download(request):
     def text(value) -> str:
         return public_text(str(value), traditional=True) if hant else str(value)
 
-    rows = [[f"{r.month:%Y-%m}", text(r.group), r.received, r.completed, _figure(r.on_time_percent),
+    rows = [[f"{r.month:%Y-%m}", text(r.group), r.accepted, r.completed, _figure(r.on_time_percent),
              _figure(r.average_days), r.ratings, _figure(r.satisfaction_percent), _figure(r.rectified_percent)]
             for r in stats.rows]
     response = HttpResponse(write_csv([text(h) for h in HEADER], rows), content_type="text/csv; charset=utf-8")
