@@ -15,7 +15,7 @@ Every figure is a database aggregate over the named read rules (``completed()``,
 
 Months are Beijing-time calendar months. The page is the page cache's area
 ``services.statistics`` and the figures are cached under that area's generation,
-so the actions that change them (submit, resolve, rate, report back, decide an
+so the actions that change them (accept, resolve, rate, report back, decide an
 appeal) call ``statistics_changed()``: the page and the figures are stale at
 once, and the rest of the site stays cached.
 """

@@ -198,6 +198,19 @@ def test_page_is_cached_and_invalidated_by_a_rating(desk, fixture_data, anonymou
         assert anonymous.get("/services/statistics/")["X-Page-Cache"] == "miss"
 
 
+def test_an_acceptance_makes_the_statistics_page_stale_and_a_submission_does_not(desk, fixture_data, anonymous):
+    with at(4, 15):
+        first = anonymous.get("/services/statistics/")
+        assert anonymous.get("/services/statistics/")["X-Page-Cache"] == "hit"
+        submitted = actions.submit_request(desk.service, by=desk.user, **valid_submission(desk))
+        assert anonymous.get("/services/statistics/")["X-Page-Cache"] == "hit"
+        actions.accept(submitted, by=desk.agent)
+        after = anonymous.get("/services/statistics/")
+        assert after["X-Page-Cache"] == "miss" and after.content != first.content
+    cells = _cells(statistics.compute(dt.date(2026, 4, 15)))
+    assert cells["2026-04", "企业开办与变更"].accepted == 1
+
+
 STATISTICS_QUERIES = 5  # four aggregates and the groups; the shell reads what it reads on every page
 
 

@@ -72,6 +72,7 @@ def accept(request: ServiceRequest, *, by, public_note: str = "", internal_note:
     change(request, State.ACCEPTED, **fields)
     record(request, "accept", by=by, from_state=State.SUBMITTED, public=True, public_note=public_note,
            internal_note=internal_note, due_date=str(request.due_date))
+    statistics_changed()  # 受理件数
     return request
 
 

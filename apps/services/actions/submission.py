@@ -19,7 +19,6 @@ from .. import materials as stored_materials
 from .. import rules, tracking
 from ..models import Service, ServiceRequest, State
 from ..validation import check_file, clean_attributes, clean_description, clean_plain
-from ..statistics import statistics_changed
 from .base import change, finish_waiting, lock, record, require_in
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{6,19}$")
@@ -148,7 +147,6 @@ def submit_request(service, *, by, contact_name: str, contact_phone: str, descri
     event = record(request, "submit", by=by, from_state="", public=True, service=service.code)
     for label, upload, data in checked:
         stored_materials.store(request, by=by, label=label, upload=upload, checked=data, event=event)
-    statistics_changed()
     return request
 
 
