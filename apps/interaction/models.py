@@ -144,6 +144,10 @@ class Consultation(EditorialModel):
     def get_absolute_url(self) -> str:
         return reverse("interaction:detail", kwargs={"pk": self.pk})
 
+    @property
+    def has_public_page(self) -> bool:
+        return self.public and super().has_public_page
+
     @classmethod
     def editorial_columns(cls):
         last = cls.objects.published().aggregate(last=models.Max("public_updated_at"))["last"]

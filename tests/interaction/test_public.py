@@ -8,7 +8,7 @@ import pytest
 
 from apps.core.models import OutboxMessage
 from apps.interaction import antispam
-from apps.interaction.models import Message
+from apps.interaction.models import Consultation, Message
 
 from .conftest import PERSONAL, form_data
 
@@ -198,3 +198,31 @@ def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_limit(clie
     response = client.post("/interaction/write/", form_data(), REMOTE_ADDR="10.9.9.9",
                            HTTP_X_FORWARDED_FOR="192.0.2.44")
     assert response.status_code == 429
+
+
+def test_a_private_reply_links_to_its_preview_not_to_a_public_page_that_is_a_404(
+    client, desk, people, django_capture_on_commit_callbacks, mailoutbox, broker_queue
+):
+    """Published but kept off the site (no consent): the admin's 在站点上查看 opens the
+    preview, and the published mail to the author gives no public link."""
+    from apps.editorial import actions as editorial
+    from apps.interaction import actions
+
+    message = desk.accepted(publish_consent=False, subject="不公开的答复")
+    consultation = actions.draft_reply(message, by=desk.agent, reply="<p>已转人才办。</p>")
+    editorial.submit(consultation, by=desk.agent)
+    editorial.approve(consultation, by=people.reviewer)
+    editorial.approve(consultation, by=people.publisher, publish=False)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        editorial.publish(consultation, by=people.publisher2)
+    broker_queue.run(only="editorial.send_notification")
+    consultation = Consultation._base_manager.get(pk=consultation.pk)
+    public_url = consultation.get_absolute_url()
+    assert consultation.visibility == "live" and not consultation.has_public_page
+    assert mailoutbox and all(public_url not in m.body and "该内容不在网站公开" in m.body for m in mailoutbox)
+    client.force_login(people.superuser)
+    page = client.get(f"/admin/interaction/consultation/{consultation.pk}/change/").content.decode()
+    view_on_site = re.search(r'<a href="([^"]+)" class="viewsitelink"', page).group(1)
+    number = consultation.latest_revision.number
+    assert view_on_site == f"/admin/interaction/consultation/{consultation.pk}/revisions/{number}/preview/"

@@ -73,8 +73,9 @@ class EditorialAdminMixin(AuditTrailAdminMixin, SafeAutocompleteAdminMixin):
 
     def get_view_on_site_url(self, obj=None):
         """"在站点上查看": the public page once there is one; before the first
-        publication, the preview of the latest version (the public URL would be a 404)."""
-        if obj is not None and not obj.has_public_content and obj.latest_revision_id:
+        publication, or for an item kept off the site (``has_public_page``), the
+        preview of the latest version (the public URL would be a 404)."""
+        if obj is not None and not obj.has_public_page and obj.latest_revision_id:
             opts = self.model._meta
             return reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_preview", args=[obj.pk, obj.latest_revision.number]

@@ -139,6 +139,14 @@ class EditorialModel(TimeStampedModel):
         return self.visibility != Visibility.NONE
 
     @property
+    def has_public_page(self) -> bool:
+        """True when ``get_absolute_url()`` answers with this item (its page, or the
+        notice of its withdrawal) rather than a 404: once published, unless the
+        model keeps some published items off the site (a reply its writer did not
+        agree to make public). Links to the public page are given only then."""
+        return self.has_public_content
+
+    @property
     def has_unpublished_changes(self) -> bool:
         return self.latest_revision_id is not None and self.latest_revision_id != self.live_revision_id
 
