@@ -153,11 +153,6 @@ class PolicyInterpretationQuerySet(EditorialQuerySet):
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
 
-    def of_published_documents(self):
-        from apps.editorial.models import Visibility
-
-        return self.filter(document__visibility__in=[Visibility.LIVE, Visibility.WITHDRAWN])
-
 
 class PolicyInterpretation(EditorialModel):
     """解读: text, a graphic (图解: ordered images) or a video, of one document."""

@@ -117,10 +117,13 @@ def attachment(request, pk: int, attachment_id: int):
 
 @require_safe
 def interpretations(request):
-    rows = (PolicyInterpretation.objects.published().of_published_documents().newest_first()
+    rows = (PolicyInterpretation.objects.published().newest_first()
             .select_related("document").only("pk", "title", "kind", "summary", "interpreter", "first_published_at",
-                                             "document__id", "document__title", "document__validity"))
+                                             "document__id", "document__title", "document__validity",
+                                             "document__visibility"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:  # the document is named only while the public may read it, as on the detail page
+        row.shown_document = row.document if row.document.visibility in VIEWABLE else None
     return render(request, "policies/interpretations.html", {
         "page": page, "interpretations": page.object_list, "filter_query": "",
         "column": INTERPRETATIONS, "active_column": "policies",

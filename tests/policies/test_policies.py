@@ -125,6 +125,24 @@ def test_interpretations_link_back_and_the_document_lists_them_all(client, docum
     assert '<meta name="ColumnType" content="政策解读">' in listing
 
 
+def test_an_interpretation_of_a_document_taken_off_the_site_is_read_by_one_rule_everywhere(
+    client, documents, interpretations, people
+):
+    """The list, the page, the sitemap and search agree (published()); the document
+    is named only while the public may read it."""
+    from apps.core import pagecache
+
+    doc = documents.published(title="已下线的人才办法")
+    item = interpretations.published(doc, title="人才办法要点解读")
+    editorial.unpublish(refresh(doc), by=people.publisher, note="发布有误")
+    pagecache.bump()
+    listing = page(client, "/policies/interpretations/")
+    assert item.get_absolute_url() in listing and "已下线的人才办法" not in listing
+    detail = page(client, item.get_absolute_url())
+    assert "人才办法要点解读" in detail and "已下线的人才办法" not in detail
+    assert item.get_absolute_url() in page(client, "/sitemap.xml")
+
+
 def test_a_video_interpretation_needs_a_video_and_a_graphic_needs_images(documents, interpretations, people):
     from apps.policies.models import PolicyInterpretation
 
