@@ -47,7 +47,7 @@ from typing import Any, Mapping
 
 from apps.core.scripts import strip_pinyin_annotations
 
-from .writers import unescape_formula
+from apps.core.writers import unescape_formula
 
 
 class CellError(ValueError):

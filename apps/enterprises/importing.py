@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from apps.core.audit import audit
 from apps.core.collector import collector_paused
 from apps.core.errors import InvalidTransition, NotAllowed, require
+from apps.core.spreadsheets import SpreadsheetError, read_table
 from apps.editorial import rules
 
 from .columns import match_headers
 from .models import ImportJob, ImportStatus
 from .resources import DirectoryResource, Outcome, resource_for
-from .spreadsheets import SpreadsheetError, read_table
 
 # The job row keeps at most this many preview rows and errors (the counts are complete).
 PREVIEW_LIMIT = 2000

@@ -21,9 +21,10 @@ from typing import Any
 
 from import_export import widgets
 
+from apps.core.spreadsheets import UncomputedFormula
+
 from .cells import CLEANERS, CLEAR_MARKERS, CellError, Lookups
 from .columns import Column
-from .spreadsheets import UncomputedFormula
 
 FORMULA_WITHOUT_VALUE = "公式单元格没有计算结果：请在 Excel 或 WPS 中打开文件，重新计算并保存后再导入（或把公式换成数值）。"
 

@@ -80,8 +80,8 @@ class ImportRefused(ValidationError):
 
 
 def _dataset(data: bytes, filename: str) -> tablib.Dataset:
-    from apps.enterprises.spreadsheets import SpreadsheetError, read_table
-    from apps.enterprises.writers import unescape_formula
+    from apps.core.spreadsheets import SpreadsheetError, read_table
+    from apps.core.writers import unescape_formula
 
     from .resources import HEADERS
 
@@ -153,7 +153,7 @@ def import_entries(data: bytes, *, by, filename: str = "", replace: bool = False
 
 def export_entries(*, fmt: str = "csv") -> bytes:
     """The lists as a CSV (UTF-8 with BOM) or XLSX file, formula-escaped."""
-    from apps.enterprises.writers import write_csv, write_xlsx
+    from apps.core.writers import write_csv, write_xlsx
 
     from .resources import WordingEntryResource
 

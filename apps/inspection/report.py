@@ -23,7 +23,7 @@ def sheet_rows(results: list[Result]) -> tuple[list[str], list[list]]:
 
 
 def xlsx(results: list[Result]) -> bytes:
-    from apps.enterprises.writers import write_xlsx
+    from apps.core.writers import write_xlsx
 
     headers, rows = sheet_rows(results)
     return write_xlsx(headers, rows, sheet_title=_("网站自查"))

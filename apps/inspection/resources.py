@@ -1,7 +1,7 @@
 """The wording lists as a spreadsheet (CSV or XLSX), on django-import-export.
 
 Headers are Chinese (词语, 类别, 严重程度, 建议表述, 说明, 启用); a list is keyed by
-its term. Files are read with ``apps.enterprises.spreadsheets.read_table``
+its term. Files are read with ``apps.core.spreadsheets.read_table``
 (format from the content, encoding detected: UTF-8 with or without BOM, GB18030,
 UTF-16) and written with its formula-escaping writers, so an exported list opens
 safely in Excel or WPS and imports back unchanged.

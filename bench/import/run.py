@@ -182,7 +182,7 @@ def run(rows: int) -> int:
     from apps.enterprises.importing import Run
     from apps.enterprises.models import Enterprise, ImportStatus, Qualification, QualificationKind
     from apps.enterprises.resources import EnterpriseResource
-    from apps.enterprises.spreadsheets import read_table, write_csv
+    from apps.core.spreadsheets import read_table, write_csv
     from generate import CLUSTERS, QUALIFICATIONS, csv_cells, make_rows
 
     # The generator's cluster and qualification names must exist here.

@@ -6,7 +6,7 @@ enterprises are then in the public directory, which passes axe at WCAG 2.1 AA.""
 import pytest
 
 from apps.enterprises.models import Enterprise, ImportJob
-from apps.enterprises.spreadsheets import write_csv
+from apps.core.spreadsheets import write_csv
 from tests.browser.conftest import describe, run_axe
 from tests.editorial.conftest import people  # noqa: F401  (fixture)
 from tests.enterprises.conftest import kinds, make_code  # noqa: F401  (fixture)

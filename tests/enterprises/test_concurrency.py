@@ -7,7 +7,7 @@ from apps.core.errors import InvalidTransition
 from apps.editorial.models import ReviewBatch, Revision
 from apps.enterprises import actions
 from apps.enterprises.models import Enterprise, ImportStatus
-from apps.enterprises.spreadsheets import write_csv
+from apps.core.spreadsheets import write_csv
 from tests.editorial.test_concurrency import postgresql, run_at_once  # noqa: F401  (fixture)
 
 from .conftest import make_code

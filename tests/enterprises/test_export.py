@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from apps.enterprises.spreadsheets import read_table
+from apps.core.spreadsheets import read_table
 from apps.enterprises.models import ImportJob
 
 EXPORT_URL = "/admin/enterprises/enterprise/export/"

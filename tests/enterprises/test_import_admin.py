@@ -14,7 +14,7 @@ from apps.editorial.batches import open_batch_of
 from apps.editorial.models import BatchEntry, ReviewBatch, Revision, RevisionKind, Status, Visibility
 from apps.enterprises import actions
 from apps.enterprises.models import Enterprise, ImportJob, ImportStatus, Platform
-from apps.enterprises.spreadsheets import write_csv, write_xlsx
+from apps.core.spreadsheets import write_csv, write_xlsx
 
 from .conftest import make_code, refresh
 

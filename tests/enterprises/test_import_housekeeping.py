@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.enterprises import actions, importing, tasks
 from apps.enterprises.importing import ImportRefused
 from apps.enterprises.models import ImportJob, ImportStatus
-from apps.enterprises.spreadsheets import read_table
+from apps.core.spreadsheets import read_table
 
 from .test_import_admin import HEADERS, IMPORT_URL, confirm, csv_file, editor_client, job_of, rows, upload  # noqa: F401
 

@@ -27,7 +27,7 @@ from apps.enterprises.columns import COLUMNS, header_key, match_headers
 from apps.enterprises.headcount import HEADCOUNT_BANDS, band_for_headcount
 from apps.enterprises.importing import Run
 from apps.enterprises.resources import EnterpriseResource, export_file
-from apps.enterprises.spreadsheets import Table, read_table, write_csv, write_xlsx
+from apps.core.spreadsheets import Table, read_table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -690,7 +690,7 @@ def test_an_exported_file_escapes_formulas_and_reimports_unchanged(people, kinds
 
 def test_the_cell_rules_run_without_django_settings():
     script = (
-        "from apps.enterprises.spreadsheets import read_table\n"
+        "from apps.core.spreadsheets import read_table\n"
         "from apps.enterprises.columns import ENTERPRISES, match_headers\n"
         "from apps.enterprises.cells import clean_text\n"
         "from apps.enterprises.parsers import parse_credit_code\n"

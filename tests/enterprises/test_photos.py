@@ -9,7 +9,7 @@ from apps.editorial import actions as editorial
 from apps.editorial.models import Revision
 from apps.enterprises import actions
 from apps.enterprises.models import Enterprise, EnterprisePhoto, Platform
-from apps.enterprises.spreadsheets import write_csv
+from apps.core.spreadsheets import write_csv
 
 from .conftest import refresh
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from apps.enterprises.spreadsheets import (
+from apps.core.spreadsheets import (
     FORMULA_TRIGGERS,
     SpreadsheetError,
     escape_formula,

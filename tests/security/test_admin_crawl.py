@@ -76,7 +76,7 @@ def populate(tmp_path, settings):
     from apps.editorial import actions as editorial_actions
     from apps.editorial.models import EmailOptOut, NotificationKind
     from apps.enterprises import actions as enterprise_actions
-    from apps.enterprises.spreadsheets import write_csv
+    from apps.core.spreadsheets import write_csv
     from apps.media import actions as media_actions
     from apps.news.models import PressRelease
     from tests.enterprises.conftest import make_code

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ..writers import write_csv, write_xlsx
+from apps.core.writers import write_csv, write_xlsx
 from .base import DirectoryResource, FieldChange, Outcome  # noqa: F401
 from .enterprises import EnterpriseResource
 from .platforms import PlatformResource

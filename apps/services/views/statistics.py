@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from apps.core.scripts import public_text
-from apps.enterprises.writers import write_csv
+from apps.core.writers import write_csv
 
 from .. import deadlines, statistics
 from ..charts import bar_chart
