@@ -103,8 +103,11 @@ class ActionPageAdmin(ReadOnlyModelAdmin):
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except (InvalidTransition, ValidationError) as exc:
+            # Bad input is the request's fault (400); a refused transition is a
+            # conflict with the item's state (409). Either way nothing was saved.
             message = getattr(exc, "message", "") or "；".join(getattr(exc, "messages", [str(exc)]))
-            return self._render(request, self._get(request, object_id), status=409, error=message)
+            status = 409 if isinstance(exc, InvalidTransition) else 400
+            return self._render(request, self._get(request, object_id), status=status, error=message)
         messages.success(request, _("操作已完成。"))
         return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[item.pk]))
 

@@ -4,7 +4,6 @@ published with the engine's buttons)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,8 +32,8 @@ class _Respond(Exception):
 @admin.register(Message)
 class MessageAdmin(ActionPageAdmin):
     """The desk's page for one message: ActionPageAdmin's flow (pasted pinyin cleaned
-    from the request, NotAllowed a 403, a refused transition a 409) with the desk's
-    own template, bad input a 400, and a saved reply opening the reply's page."""
+    from the request, NotAllowed a 403, bad input a 400, a refused transition a 409)
+    with the desk's own template, and a saved reply opening the reply's page."""
 
     list_display = ("tracking_number", "subject", "kind", "state", "department", "submitted_at", "due_date")
     list_filter = ("state", "kind")
@@ -70,29 +69,25 @@ class MessageAdmin(ActionPageAdmin):
             return done.response
 
     def act(self, request, item, name):
-        try:
-            if name == "accept":
-                actions.accept(item, by=request.user, department=request.POST.get("department", ""))
-            elif name == "route":
-                actions.route(item, by=request.user, department=request.POST.get("department", ""))
-            elif name == "reject":
-                actions.reject(item, by=request.user, reason=request.POST.get("reason", ""))
-            elif name == "reply":
-                if Consultation._base_manager.filter(message=item).exists():
-                    # The reply is rich text, edited on its own page: a plain-text
-                    # form here would flatten its links, lists and emphasis.
-                    raise InvalidTransition(_("这条留言已有答复草稿，请在答复页面修改。"))
-                reply = (request.POST.get("reply") or "").strip()
-                consultation = actions.draft_reply(item, by=request.user, reply=linebreaks(reply, autoescape=True),
-                                                   question=request.POST.get("question"))
-                messages.success(request, _("答复草稿已保存，请提交审核。"))
-                raise _Respond(HttpResponseRedirect(
-                    reverse("admin:interaction_consultation_change", args=[consultation.pk])))
-            else:
-                raise InvalidTransition(_("未知的操作。"))
-        except ValidationError as exc:  # bad input: a 400 here (a refused transition stays a 409)
-            message = getattr(exc, "message", "") or "；".join(exc.messages)
-            raise _Respond(self._render(request, self._get(request, item.pk), status=400, error=message)) from None
+        if name == "accept":
+            actions.accept(item, by=request.user, department=request.POST.get("department", ""))
+        elif name == "route":
+            actions.route(item, by=request.user, department=request.POST.get("department", ""))
+        elif name == "reject":
+            actions.reject(item, by=request.user, reason=request.POST.get("reason", ""))
+        elif name == "reply":
+            if Consultation._base_manager.filter(message=item).exists():
+                # The reply is rich text, edited on its own page: a plain-text
+                # form here would flatten its links, lists and emphasis.
+                raise InvalidTransition(_("这条留言已有答复草稿，请在答复页面修改。"))
+            reply = (request.POST.get("reply") or "").strip()
+            consultation = actions.draft_reply(item, by=request.user, reply=linebreaks(reply, autoescape=True),
+                                               question=request.POST.get("question"))
+            messages.success(request, _("答复草稿已保存，请提交审核。"))
+            raise _Respond(HttpResponseRedirect(
+                reverse("admin:interaction_consultation_change", args=[consultation.pk])))
+        else:
+            raise InvalidTransition(_("未知的操作。"))
 
 
 @admin.register(Consultation)

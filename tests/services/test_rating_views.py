@@ -92,8 +92,11 @@ def test_admin_appeal_and_decision_and_rectification_forms(client, desk, request
     rating = actions.rate(item, by=desk.user, score=1)
     client.force_login(desk.agent)
     act = reverse("admin:services_rating_act", args=[rating.pk])
-    assert client.post(act, {"action": "appeal", "reason": ""}).status_code == 409
+    empty = client.post(act, {"action": "appeal", "reason": ""})  # bad input: a 400 with the message, nothing saved
+    assert empty.status_code == 400 and not Appeal.objects.exists()
     assert client.post(act, {"action": "appeal", "reason": "辱骂工作人员"}).status_code == 302
+    again = client.post(act, {"action": "appeal", "reason": "再次申诉"})  # the state refuses it: a conflict
+    assert again.status_code == 409 and Appeal.objects.count() == 1
     appeal = Appeal.objects.get()
     case = Rectification.objects.get()
     assert client.get(reverse("admin:services_rectification_change", args=[case.pk])).status_code == 404
