@@ -86,11 +86,13 @@ def home(now) -> Result:
 
 def _columns():
     """(column type, label, last public update or None, published count, fix URL) of
-    every column in use: pages by column type, and the newsroom as 工作动态."""
+    every column in use: pages by column type, and the content types that are columns
+    of their own (``COLUMN_MODELS``: the newsroom as 工作动态, policy documents as
+    政策文件, their interpretations as 政策解读), whose publications count for the
+    column as a page of that type does."""
     from apps.editorial.models import Status
 
     Page = apps.get_model("pages", "Page")
-    PressRelease = apps.get_model("news", "PressRelease")
     labels = dict(ColumnType.choices)
     published = Q(pk__in=Page.objects.published().values("pk"))
     columns = {}
@@ -98,13 +100,18 @@ def _columns():
                 .annotate(last=Max("public_updated_at", filter=published), live=Count("pk", filter=published))):
         columns[row["column_type"]] = [str(labels.get(row["column_type"], row["column_type"])), row["last"], row["live"],
                                        changelist_url("pages", "page", urlencode({"column_type__exact": row["column_type"]}))]
-    news = PressRelease.objects.published().aggregate(last=Max("public_updated_at"), live=Count("pk"))
-    if news["live"] or PressRelease._base_manager.exists():
-        column = columns.setdefault(ColumnType.NEWS.value, [str(ColumnType.NEWS.label), None, 0, ""])
-        if news["last"] and (column[1] is None or news["last"] > column[1]):
-            column[1] = news["last"]
-        column[2] += news["live"]
-        column[3] = changelist_url("news", "pressrelease")
+    for label, column_type in setting("COLUMN_MODELS").items():
+        model = apps.get_model(label)
+        live = Q(pk__in=model.objects.published().values("pk"))
+        found = model._base_manager.aggregate(  # one query a model
+            last=Max("public_updated_at", filter=live), live=Count("pk", filter=live), rows=Count("pk"))
+        if not found["rows"]:
+            continue  # a content type never used is no column
+        column = columns.setdefault(column_type, [str(labels.get(column_type, column_type)), None, 0, ""])
+        if found["last"] and (column[1] is None or found["last"] > column[1]):
+            column[1] = found["last"]
+        column[2] += found["live"]
+        column[3] = changelist_url(model._meta.app_label, model._meta.model_name)
     return columns
 
 

@@ -471,6 +471,13 @@ PARKPORTAL_OUTBOX_GRACE = timedelta(seconds=30)
 PARKPORTAL_INSPECTION_HOME_MAX_AGE = ("days", 14)
 # Whose newest publication counts as the home page's last new item.
 PARKPORTAL_INSPECTION_HOME_MODELS = ("news.PressRelease",)
+# Content types that are columns of their own (model label -> ColumnType value): their
+# publications count for that column as a page of the type does.
+PARKPORTAL_INSPECTION_COLUMN_MODELS = {
+    "news.PressRelease": "工作动态",
+    "policies.PolicyDocument": "政策文件",
+    "policies.PolicyInterpretation": "政策解读",
+}
 # Column type (apps.core.models.ColumnType value) -> how often it must be updated.
 PARKPORTAL_INSPECTION_COLUMN_RULES = {
     "工作动态": ("days", 14),

@@ -14,12 +14,13 @@ from apps.inspection.indicators import FAIL, PASS, WARN, compute_all, oldest_ope
 from apps.inspection.models import LinkKind, Severity
 from apps.services.models import Service
 from tests.editorial.conftest import refresh
+from tests.policies.conftest import documents  # noqa: F401  (fixture)
 from tests.services.conftest import catalogue, publish  # noqa: F401  (fixture)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 1, 15, 10, 0, tzinfo=BEIJING)
 SECOND = timedelta(seconds=1)
-REPORT_QUERIES = 15  # pinned (13 + the consultations indicator's 2): a new query in the report must be deliberate
+REPORT_QUERIES = 19  # pinned (13 + the consultations indicator's 2 + one per column model of policies in the two column indicators): a new query in the report must be deliberate
 
 
 def at(moment, fn, *args, **kw):
@@ -79,6 +80,19 @@ def test_the_news_column_counts_press_releases(releases, age, status):
     assert result.status == status
     if status != PASS:
         assert result.rows[0].label == "工作动态" and result.rows[0].fix_url == "/admin/news/pressrelease/"
+
+
+def test_policy_documents_are_the_policy_column_and_count_beside_its_pages(documents, published_page):
+    """A policy document is a publication of 政策文件 as a page of that type is: the
+    column is graded by the newer of the two, its fix link opens the documents."""
+    at(T0, documents.published)
+    seven_months = datetime(2026, 8, 20, 10, 0, tzinfo=BEIJING)
+    result = builtin.columns(seven_months)
+    assert result.status == FAIL
+    assert [(r.label, r.fix_url) for r in result.rows] == [("政策文件", "/admin/policies/policydocument/")]
+    published_page(seven_months - timedelta(days=30), column_type="政策文件")  # a page of the column, newer
+    assert builtin.columns(seven_months).status == PASS
+    assert builtin.empty_columns(seven_months).rows == []
 
 
 def test_a_column_type_without_a_rule_is_not_graded(published_page):
