@@ -71,7 +71,6 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("actor", "content_type")
 
-
     @admin.display(description=_("操作"), ordering="action")
     def action_name(self, obj):
         return obj.action_label

@@ -99,7 +99,7 @@ class ActionPageAdmin(ReadOnlyModelAdmin):
         item = self._get(request, object_id)
         request.POST = cleaned_post(request.POST)  # pasted pinyin annotations, as every admin form
         try:
-            self.act(request, item, request.POST.get("action", ""))
+            response = self.act(request, item, request.POST.get("action", ""))
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except (InvalidTransition, ValidationError) as exc:
@@ -108,6 +108,8 @@ class ActionPageAdmin(ReadOnlyModelAdmin):
             message = getattr(exc, "message", "") or "；".join(getattr(exc, "messages", [str(exc)]))
             status = 409 if isinstance(exc, InvalidTransition) else 400
             return self._render(request, self._get(request, object_id), status=status, error=message)
+        if response is not None:  # the action's page answers itself (e.g. opens what it created)
+            return response
         messages.success(request, _("操作已完成。"))
         return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[item.pk]))
 
@@ -118,4 +120,6 @@ class ActionPageAdmin(ReadOnlyModelAdmin):
         return []
 
     def act(self, request, item, name):
+        """Run the action ``name`` (the posted ``action``) through the domain's action.
+        Returns None (the page again, "操作已完成") or the response to answer with."""
         raise InvalidTransition(_("未知的操作。"))

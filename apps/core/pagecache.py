@@ -6,7 +6,7 @@ Every public page is cached whole under a key that includes one site-wide
 so every cached page is stale at once and the next reader renders afresh.
 
 A page whose content changes far more often than the rest of the site (the
-service statistics move with every request submitted) belongs to an *area*
+service statistics move with every request accepted, resolved or rated) belongs to an *area*
 (``register_area``: a name and the path prefixes of its pages, without the
 script prefix). Its actions call ``content_changed(area=…)``: only the area's
 pages are stale; a site-wide change still makes them stale too.

@@ -1,5 +1,5 @@
-"""Reading the directory's spreadsheets (CSV and XLSX): bytes in, strings out;
-framework-free (no models, no ORM, no settings).
+"""Reading spreadsheets (CSV and XLSX) that staff upload: the directory's imports, the
+wording lists. Bytes in, strings out; framework-free (no models, no ORM, no settings).
 
 Reading (:func:`read_table`)
     * The format is detected from the content, never from the file name:
@@ -48,6 +48,7 @@ from typing import Any, Literal, Sequence
 from apps.core.collector import collector_paused  # no Django: the rules stay testable alone
 
 from .writers import FORMULA_TRIGGERS, SpreadsheetError, escape_formula, unescape_formula, write_csv, write_xlsx  # noqa: F401
+
 
 class UncomputedFormula(str):
     """An XLSX formula saved without its result (written by a program, never opened in

@@ -40,8 +40,8 @@ from apps.core.errors import InvalidTransition, require, require_state
 from apps.core.models import AuditEntry
 
 from . import rules
-from .models import BatchEntry, Revision, RevisionKind, Status, Visibility
-from .snapshots import content_fields, snapshots_equal
+from .models import BatchEntry, Revision, RevisionKind, Status
+from .snapshots import child_relation, content_fields, snapshots_equal
 
 CHUNK = 1000  # rows per bulk statement, ids per IN (...) list
 
@@ -143,7 +143,7 @@ class _Shape:
         self.m2m = [f.name for f in model._meta.many_to_many]
         self.children = {}
         for accessor in model.editorial_children:
-            rel = next(r for r in model._meta.related_objects if r.get_accessor_name() == accessor)
+            rel = child_relation(model, accessor)
             child_fields = [
                 f.attname for f in rel.related_model._meta.concrete_fields
                 if not f.primary_key and f.name != rel.field.name
@@ -199,8 +199,8 @@ def _check_editable(model, items: list, by) -> None:
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     for part in _chunks([str(item.pk) for item in items]):
         entry = (
-            BatchEntry.objects.filter(content_type=content_type, object_id__in=part, batch__visibility=Visibility.NONE)
-            .exclude(batch__status=Status.ARCHIVED).select_related("batch").first()
+            BatchEntry.objects.in_open_batch().filter(content_type=content_type, object_id__in=part)
+            .select_related("batch").first()
         )
         if entry is not None:
             raise InvalidTransition(

@@ -307,7 +307,6 @@ class ImportJobAdmin(ReadOnlyModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
-
     @admin.display(description=gettext_lazy("统计"))
     def counts_summary(self, obj):
         counts = obj.counts or {}

@@ -41,7 +41,6 @@ class WordingEntryAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         actions.delete_entries(queryset, by=request.user)
 
-
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [

@@ -20,15 +20,6 @@ from . import actions
 from .models import Consultation, Message, State
 
 
-class _Respond(Exception):
-    """Ends a desk action with a response of its own instead of ActionPageAdmin's
-    (a redirect to the page, or the page again with a 409)."""
-
-    def __init__(self, response):
-        super().__init__()
-        self.response = response
-
-
 @admin.register(Message)
 class MessageAdmin(ActionPageAdmin):
     """The desk's page for one message: ActionPageAdmin's flow (pasted pinyin cleaned
@@ -62,12 +53,6 @@ class MessageAdmin(ActionPageAdmin):
         }
         return TemplateResponse(request, "admin/interaction/message/message.html", context, status=status)
 
-    def act_view(self, request, object_id):
-        try:
-            return super().act_view(request, object_id)
-        except _Respond as done:
-            return done.response
-
     def act(self, request, item, name):
         if name == "accept":
             actions.accept(item, by=request.user, department=request.POST.get("department", ""))
@@ -84,10 +69,10 @@ class MessageAdmin(ActionPageAdmin):
             consultation = actions.draft_reply(item, by=request.user, reply=linebreaks(reply, autoescape=True),
                                                question=request.POST.get("question"))
             messages.success(request, _("答复草稿已保存，请提交审核。"))
-            raise _Respond(HttpResponseRedirect(
-                reverse("admin:interaction_consultation_change", args=[consultation.pk])))
+            return HttpResponseRedirect(reverse("admin:interaction_consultation_change", args=[consultation.pk]))
         else:
             raise InvalidTransition(_("未知的操作。"))
+        return None
 
 
 @admin.register(Consultation)

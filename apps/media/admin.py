@@ -361,7 +361,6 @@ class AttachmentAdmin(_TraditionalTextMixin, AuditTrailAdminMixin, admin.ModelAd
     def has_delete_permission(self, request, obj=None):
         return False
 
-
     def save_model(self, request, obj, form, change):
         if change:
             actions.update_attachment(obj, by=request.user, title=form.cleaned_data["title"])

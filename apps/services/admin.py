@@ -106,7 +106,6 @@ class ServiceRequestAdmin(ReadOnlyModelAdmin):
     def has_view_permission(self, request, obj=None):
         return rules.is_staff_handler(request.user) and (obj is None or rules.handles(request.user, obj))
 
-
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "desk_counts": desk_counts(request.user)}
         return super().changelist_view(request, extra_context)

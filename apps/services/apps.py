@@ -18,7 +18,7 @@ class ServicesConfig(AppConfig):
         from .statistics import AREA, next_month_start
 
         # The statistics move with every request and rating: a page cache area of
-        # their own, so that a request submitted does not make the whole site stale.
+        # their own, so that a request accepted or rated does not make the whole site stale.
         register_area(AREA, ("services:statistics",))
 
         # The statistics page shows the months up to the current one: it changes at each month's start.

@@ -142,7 +142,6 @@ class EditorialAdminMixin(AuditTrailAdminMixin, SafeAutocompleteAdminMixin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
     # --- editing the latest draft ------------------------------------------------
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         state = request._editorial = {"saved": None}
